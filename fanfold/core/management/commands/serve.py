@@ -1,0 +1,59 @@
+"""fanfold serve: the production web server (gunicorn) plus the background task worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Serve the archive with gunicorn and run the task worker beside it, until stopped."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("FANFOLD_WEB_WORKERS", "2")))
+        parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
+
+    def handle(self, *args, host, port, workers, no_worker, **options):
+        if not 1 <= port <= 65535:
+            raise CommandError(f"--port {port} is not a valid port")
+        bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        web = [
+            sys.executable, "-m", "gunicorn", "fanfold.wsgi:application",
+            "--bind", bind, "--workers", str(max(1, workers)), "--threads", "4",
+            "--worker-class", "gthread", "--timeout", "120", "--graceful-timeout", "20",
+            "--access-logfile", "-", "--log-level", "info",
+        ]  # fmt: skip
+        children = [subprocess.Popen(web)]
+        if not no_worker:
+            worker = [sys.executable, "-m", "fanfold.cli", "db_worker", "--queue-name", "default"]
+            children.append(subprocess.Popen(worker))
+        self.stdout.write(f"Fanfold is serving on http://{bind}/ (Ctrl-C stops it)")
+        self.stdout.flush()
+
+        def stop(signum, frame):
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+            failed = next(child for child in children if child.poll() is not None)
+            raise CommandError(f"{' '.join(failed.args[2:4])} stopped with status {failed.returncode}")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+            for child in children:
+                try:
+                    child.wait(timeout=25)
+                except subprocess.TimeoutExpired:
+                    child.kill()
