@@ -1,0 +1,11 @@
+from django.urls import path
+
+from fanfold.works import views
+
+app_name = "works"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("works/", views.work_list, name="list"),
+    path("works/<int:work_id>/", views.work_detail, name="detail"),
+    path("works/<int:work_id>/chapters/<int:position>/", views.chapter_detail, name="chapter"),
+]
