@@ -1,0 +1,156 @@
+"""Writes to the tag table, and the in-memory TagIndex built from it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+
+from fanfold.core.text import normalize_key
+from fanfold.tags import vocabulary as vocab
+from fanfold.tags.models import FIXED_TYPES, Tag, TagType
+from fanfold.tags.records import TagRecord
+from fanfold.tags.resolver import TagIndex
+
+FIXED_VOCABULARY = {
+    TagType.RATING: vocab.RATINGS,
+    TagType.WARNING: vocab.WARNINGS,
+    TagType.CATEGORY: vocab.CATEGORIES,
+}
+
+
+def ensure_fixed_tags() -> None:
+    """The ratings, warnings and categories exist and are canonical; nothing can wrangle them away."""
+    for tag_type, names in FIXED_VOCABULARY.items():
+        for name in names:
+            tag, created = Tag.objects.get_or_create(
+                type=tag_type, name_key=normalize_key(name), defaults={"name": name, "canonical": True}
+            )
+            if not created and (not tag.canonical or tag.merger_id or tag.name != name):
+                tag.name, tag.canonical, tag.merger = name, True, None
+                tag.save()
+
+
+def get_or_create_tags(tag_type: str, names: Sequence[str], canonical: set[str] | None = None) -> list[Tag]:
+    """Tags of one type by name, creating the missing ones (unwrangled, unless known canonical)."""
+    if not names:
+        return []
+    keys = {normalize_key(n): n for n in names}
+    existing = {t.name_key: t for t in Tag.objects.filter(type=tag_type, name_key__in=list(keys))}
+    result = []
+    for key, name in keys.items():
+        tag = existing.get(key)
+        if tag is None:
+            tag = Tag(name=name, type=tag_type, canonical=bool(canonical and name in canonical))
+            if tag_type in FIXED_TYPES:
+                raise ValueError(f"{name!r} is not one of AO3's fixed {tag_type} tags")
+            tag.save()
+        result.append(tag)
+    return result
+
+
+@transaction.atomic
+def load_records(records: Iterable[TagRecord]) -> dict[str, int]:
+    """Upsert a tag set: canonical flags, synonyms (mergers) and parents. Idempotent."""
+    records = list(records)
+    created = updated = 0
+    by_key: dict[tuple[str, str], Tag] = {(t.type, t.name_key): t for t in Tag.objects.all()}
+
+    def upsert(tag_type: str, name: str, *, canonical: bool, media: str = "") -> Tag:
+        nonlocal created, updated
+        tag = by_key.get((tag_type, normalize_key(name)))
+        if tag is None:
+            tag = Tag(name=name, type=tag_type, canonical=canonical, media=media)
+            tag.save()
+            by_key[(tag_type, tag.name_key)] = tag
+            created += 1
+        elif tag.type not in FIXED_TYPES and (
+            tag.canonical != canonical or (media and tag.media != media) or tag.name != name
+        ):
+            tag.canonical, tag.name = canonical, name
+            if media:
+                tag.media = media
+            if canonical:
+                tag.merger = None
+            tag.save()
+            updated += 1
+        return tag
+
+    for record in records:
+        if record.type in FIXED_TYPES:
+            continue  # fixed tags come from the vocabulary, never from a file
+        upsert(record.type, record.name, canonical=record.canonical, media=record.media)
+    for record in records:
+        if record.type in FIXED_TYPES:
+            continue
+        tag = by_key[(record.type, normalize_key(record.name))]
+        for synonym in record.synonyms:
+            syn = upsert(record.type, synonym, canonical=False)
+            if syn.merger_id != tag.id and syn.id != tag.id:
+                syn.merger = tag
+                syn.save()
+        if record.merger:
+            target = by_key.get((record.type, normalize_key(record.merger)))
+            if target and tag.merger_id != target.id:
+                tag.merger = target
+                tag.save()
+        parent_names = [(TagType.FANDOM, n) for n in record.fandoms] + [
+            (TagType.CHARACTER, n) for n in record.characters
+        ]
+        parents = [by_key[(t, normalize_key(n))] for t, n in parent_names if (t, normalize_key(n)) in by_key]
+        if parents:
+            tag.parents.add(*parents)
+    ensure_fixed_tags()
+    return {"created": created, "updated": updated, "records": len(records)}
+
+
+def export_records() -> list[TagRecord]:
+    """Every wrangled tag (canonical, or a synonym) as records, for sharing a tag set."""
+    tags = list(Tag.objects.exclude(type__in=FIXED_TYPES).prefetch_related("parents"))
+    by_id = {t.id: t for t in tags}
+    synonyms: dict[int, list[str]] = defaultdict(list)
+    for tag in tags:
+        if tag.merger_id and tag.merger_id in by_id:
+            synonyms[tag.merger_id].append(tag.name)
+    records = []
+    for tag in sorted(tags, key=lambda t: (t.type, t.name_key)):
+        if not tag.canonical:
+            continue
+        parents = list(tag.parents.all())
+        records.append(
+            TagRecord(
+                name=tag.name,
+                type=tag.type,
+                canonical=True,
+                fandoms=tuple(sorted(p.name for p in parents if p.type == TagType.FANDOM)),
+                characters=tuple(sorted(p.name for p in parents if p.type == TagType.CHARACTER)),
+                synonyms=tuple(sorted(synonyms.get(tag.id, []))),
+                media=tag.media,
+            )
+        )
+    return records
+
+
+def build_index() -> TagIndex:
+    """The resolver over the archive's wrangled tags (canonical ones and their synonyms)."""
+    tags = list(Tag.objects.filter(canonical=True).prefetch_related("parents"))
+    canonical_by_id = {t.id: t for t in tags}
+    synonyms: dict[int, list[str]] = defaultdict(list)
+    for name, merger_id in Tag.objects.filter(merger__isnull=False).values_list("name", "merger_id"):
+        synonyms[merger_id].append(name)
+    records = []
+    for tag in canonical_by_id.values():
+        parents = list(tag.parents.all())
+        records.append(
+            TagRecord(
+                name=tag.name,
+                type=tag.type,
+                canonical=True,
+                fandoms=tuple(p.name for p in parents if p.type == TagType.FANDOM),
+                characters=tuple(p.name for p in parents if p.type == TagType.CHARACTER),
+                synonyms=tuple(synonyms.get(tag.id, [])),
+                media=tag.media,
+            )
+        )
+    return TagIndex(records)
