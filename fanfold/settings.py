@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -77,7 +78,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     url = env_str("DATABASE_URL", "")
     if url:
         try:
@@ -88,8 +89,7 @@ def _database() -> dict:
             raise ConfigError(f"DATABASE_URL cannot be used: {exc}") from None
         if config["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
             raise ConfigError("DATABASE_URL must point to PostgreSQL (postgres://…) or SQLite (sqlite:///…)")
-        config.setdefault("TEST", {})
-        return config
+        return dict(config)
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",

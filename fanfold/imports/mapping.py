@@ -226,7 +226,9 @@ def to_draft(parsed: ParsedWork, index: TagIndex, *, default_language: str = "en
         else:
             resolved = index.resolve(tag_type, name, fandoms or ())
         if parsed.tags_are_exact and resolved.confidence < EXACT_SOURCE_MIN_CONFIDENCE:
-            return Resolved(name=name, tag_type=tag_type, canonical=False, fandoms=(), characters=(), confidence=0)
+            return Resolved(
+                name=name, tag_type=tag_type, canonical=False, fandoms=(), characters=(), confidence=0
+            )
         return resolved
 
     categories = _Collector()
@@ -319,9 +321,10 @@ def to_draft(parsed: ParsedWork, index: TagIndex, *, default_language: str = "en
             resolved = resolve("additional", word)
             additional.add_resolved(resolved)
             prompt_tags.append(resolved.name)
-        if [normalize_key(t) for t in prompt_tags] != [normalize_key(w) for w in parsed_collection.prompt_words]:
+        written = parsed_collection.prompt_words
+        if [normalize_key(t) for t in prompt_tags] != [normalize_key(w) for w in written]:
             # The prompt's words were wrangled (e.g. a typo fixed): keep the creator's own wording.
-            words = ", ".join(parsed_collection.prompt_words)
+            words = ", ".join(written)
             unmapped.setdefault("Prompt (as written)", f"{parsed_collection.prompt_text} ({words})".strip())
         collections.append(
             CollectionDraft(

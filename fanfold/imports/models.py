@@ -13,3 +13,6 @@ class ImportRecord(models.Model):
     filename = models.CharField(max_length=500)
     source_format = models.CharField(max_length=32)
     imported_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.filename} -> work {self.work_id}"

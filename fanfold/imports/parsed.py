@@ -68,7 +68,8 @@ class ParsedWork:
     relationships: list[str] = field(default_factory=list)
     characters: list[str] = field(default_factory=list)
     additional_tags: list[str] = field(default_factory=list)
-    genres: list[str] = field(default_factory=list)  # "gen" becomes the Gen category, the rest additional tags
+    # "gen" becomes the Gen category, the rest additional tags.
+    genres: list[str] = field(default_factory=list)
     tags_are_exact: bool = False
     language: str = ""  # as written: "English", "en", "Deutsch", ...
     series: list[ParsedSeries] = field(default_factory=list)

@@ -19,7 +19,9 @@ def check_size(data: bytes) -> None:
     if not data or not data.strip():
         raise ImportFailed("the file is empty")
     if len(data) > MAX_FILE_BYTES:
-        raise ImportFailed(f"the file is too large ({len(data) // (1024 * 1024)} MiB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB)")
+        raise ImportFailed(
+            f"the file is too large ({len(data) // (1024 * 1024)} MiB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB)"
+        )
 
 
 def looks_binary(data: bytes) -> bool:

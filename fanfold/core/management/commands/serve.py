@@ -30,10 +30,10 @@ class Command(BaseCommand):
             "--worker-class", "gthread", "--timeout", "120", "--graceful-timeout", "20",
             "--access-logfile", "-", "--log-level", "info",
         ]  # fmt: skip
-        children = [subprocess.Popen(web)]
+        children = {"web server": subprocess.Popen(web)}
         if not no_worker:
             worker = [sys.executable, "-m", "fanfold.cli", "db_worker", "--queue-name", "default"]
-            children.append(subprocess.Popen(worker))
+            children["task worker"] = subprocess.Popen(worker)
         self.stdout.write(f"Fanfold is serving on http://{bind}/ (Ctrl-C stops it)")
         self.stdout.flush()
 
@@ -42,17 +42,17 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         try:
-            while all(child.poll() is None for child in children):
+            while all(child.poll() is None for child in children.values()):
                 time.sleep(0.5)
-            failed = next(child for child in children if child.poll() is not None)
-            raise CommandError(f"{' '.join(failed.args[2:4])} stopped with status {failed.returncode}")
+            name, failed = next((n, c) for n, c in children.items() if c.poll() is not None)
+            raise CommandError(f"the {name} stopped with status {failed.returncode}")
         except KeyboardInterrupt:
             pass
         finally:
-            for child in children:
+            for child in children.values():
                 if child.poll() is None:
                     child.terminate()
-            for child in children:
+            for child in children.values():
                 try:
                     child.wait(timeout=25)
                 except subprocess.TimeoutExpired:
