@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "fanfold.works",
     "fanfold.challenges",
     "fanfold.imports",
+    "fanfold.search",
 ]
 
 MIDDLEWARE = [

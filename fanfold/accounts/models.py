@@ -45,3 +45,29 @@ class Pseud(models.Model):
     @property
     def is_external(self) -> bool:
         return self.user_id is None
+
+
+class Preference(models.Model):
+    """A reader's settings. Guests keep the reading settings in a cookie instead."""
+
+    class Theme(models.TextChoices):
+        AUTO = "auto", "Follow my system"
+        LIGHT = "light", "Light"
+        DARK = "dark", "Dark"
+
+    class LineWidth(models.TextChoices):
+        NARROW = "narrow", "Narrow"
+        NORMAL = "normal", "Normal"
+        WIDE = "wide", "Wide"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="preference")
+    # Tags never to show me: applied to every listing and to its counts.
+    excluded_tags = models.ManyToManyField("tags.Tag", blank=True, related_name="+")
+    hide_warnings = models.BooleanField(default=False)  # shown only when clicked
+    hide_additional_tags = models.BooleanField(default=False)
+    font_size = models.PositiveSmallIntegerField(default=100)  # percent
+    line_width = models.CharField(max_length=8, choices=LineWidth.choices, default=LineWidth.NORMAL)
+    theme = models.CharField(max_length=8, choices=Theme.choices, default=Theme.AUTO)
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user_id}"

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from fanfold.accounts.models import Pseud
 from fanfold.challenges.models import Collection, CollectionItem, CollectionPrompt
 from fanfold.imports.mapping import WorkDraft
+from fanfold.search.indexing import index_works
 from fanfold.tags.models import TagType
 from fanfold.tags.services import get_or_create_tags
 from fanfold.works.models import Chapter, Creatorship, Gift, RelatedWork, Series, SeriesWork, Work, WorkTag
@@ -96,6 +97,7 @@ def create_work(draft: WorkDraft, *, pseuds: list[Pseud] | None = None, today: d
         )
         for r in draft.related
     )
+    index_works([work.id])
     return work
 
 

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="read and map the files but write nothing")
         parser.add_argument("--json", action="store_true", help="print one JSON object per work (an array)")
-        parser.add_argument("--quiet", action="store_true", help="print only errors and the summary")
+        parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
 
     def handle(self, *args, paths, dry_run, json: bool, quiet, **options):
         files = list(expand_paths(paths))

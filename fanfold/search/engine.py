@@ -1,0 +1,275 @@
+"""The query service: WorkQuery + viewer -> one page of works, the total count and the facets.
+
+`search_works` is the only entry point the HTML views, the API and the command line use.
+OrmEngine is the plain Django ORM implementation: the correctness oracle, and the baseline
+that a faster engine (same interface, same answers) is measured against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Lower
+
+from fanfold.accounts.models import Preference
+from fanfold.core.permissions import visible_works
+from fanfold.core.text import normalize_key
+from fanfold.search import fulltext
+from fanfold.search.query import FACET_TYPES, Scope, WorkQuery
+from fanfold.tags.models import Tag, TagType
+from fanfold.works.models import Creatorship, Work, WorkTag
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str  # the canonical tag's name
+    count: int  # works in the current results with this tag (or one of its synonyms)
+    state: str = ""  # "include", "exclude" or "" — excluded tags stay listed, with their state
+
+
+@dataclass
+class Page:
+    results: list[Work]  # with listing data prefetched (Work.objects.with_listing_data())
+    count: int  # all matching works, not just this page
+    page: int
+    per_page: int
+    facets: dict[str, list[Facet]]  # keyed like search.query.FACET_TYPES, top 10 each
+    snippets: dict[int, str] = field(default_factory=dict)  # work id -> safe HTML with <mark>, when q
+    unknown_tags: list[str] = field(default_factory=list)  # include/exclude names that match no tag
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.per_page))
+
+
+def search_works(query: WorkQuery, viewer) -> Page:
+    """The one query service behind every listing, the API and the command line."""
+    return OrmEngine().run(query, viewer)
+
+
+class OrmEngine:
+    """Filters, facets, sorts and full-text search with the Django ORM and the database's text index."""
+
+    def run(self, query: WorkQuery, viewer) -> Page:
+        works, unknown = self.filtered(query, viewer)
+        text = fulltext.parse(query.q)
+        sort = query.effective_sort
+        rank = fulltext.rank_sql(text) if sort == "best_match" else None
+        count = works.count()
+        offset = (query.page - 1) * query.per_page
+        ordered = self.ordered(works, sort, rank)
+        results = list(ordered.with_listing_data()[offset : offset + query.per_page])
+        return Page(
+            results=results,
+            count=count,
+            page=query.page,
+            per_page=query.per_page,
+            facets=self.facets(works, query),
+            snippets=fulltext.snippets(text, [w.id for w in results]) if query.q.strip() else {},
+            unknown_tags=unknown,
+        )
+
+    def filtered(self, query: WorkQuery, viewer) -> tuple[QuerySet[Work], list[str]]:
+        works = visible_works(viewer)
+        unknown: list[str] = []
+        if query.scope is not None:
+            works = self._scoped(works, query.scope)
+        included = filter_tag_ids(query.include)
+        for name in query.include:
+            ids = included.get(name)
+            if not ids:
+                unknown.append(name)
+                return works.none(), unknown  # an unknown tag matches nothing, as on AO3
+            works = works.filter(_has_any_tag(ids))
+        excluded = filter_tag_ids(query.exclude)
+        unknown += [name for name in query.exclude if not excluded.get(name)]
+        saved = saved_exclusion_ids(viewer)
+        excluded_ids = set().union(*excluded.values(), saved) if (excluded or saved) else set()
+        if excluded_ids:
+            works = works.exclude(_has_any_tag(excluded_ids))
+        if query.rating:
+            works = works.filter(_has_any_tag(_fixed_tag_ids(TagType.RATING, query.rating)))
+        if query.complete is not None:
+            works = works.filter(complete=query.complete)
+        if query.words_from is not None:
+            works = works.filter(word_count__gte=query.words_from)
+        if query.words_to is not None:
+            works = works.filter(word_count__lte=query.words_to)
+        if query.updated_from is not None:
+            works = works.filter(updated__gte=query.updated_from)
+        if query.updated_to is not None:
+            works = works.filter(updated__lte=query.updated_to)
+        if query.language:
+            works = works.filter(language=query.language)
+        if query.crossover:
+            fandoms = _fandom_count()
+            works = works.alias(fandom_count=fandoms)
+            works = (
+                works.filter(fandom_count__gt=1)
+                if query.crossover == "only"
+                else works.filter(fandom_count__lte=1)
+            )
+        text = fulltext.parse(query.q)
+        matching = fulltext.matching_ids_sql(text)
+        if matching is not None:
+            works = works.filter(id__in=matching)
+        excluded_text = fulltext.excluded_ids_sql(text)
+        if excluded_text is not None:
+            works = works.exclude(id__in=excluded_text)
+        return works, unknown
+
+    @staticmethod
+    def _scoped(works: QuerySet[Work], scope: Scope) -> QuerySet[Work]:
+        if scope.kind == "tag":
+            ids = filter_tag_ids_for_tags([scope.id])
+            return works.filter(_has_any_tag(ids)) if ids else works.none()
+        if scope.kind == "pseud":
+            return works.filter(creatorships__pseud_id=scope.id)
+        if scope.kind == "user":
+            return works.filter(
+                Exists(Creatorship.objects.filter(work=OuterRef("pk"), pseud__user_id=scope.id))
+            )
+        if scope.kind == "collection":
+            return works.filter(collection_items__collection_id=scope.id)
+        raise ValueError(f"unknown scope {scope.kind!r}")
+
+    @staticmethod
+    def ordered(works: QuerySet[Work], sort: str, rank: RawSQL | None) -> QuerySet[Work]:
+        if sort == "best_match":
+            if rank is None:
+                return works.order_by("-updated", "-id")
+            return works.annotate(rank=rank).order_by(F("rank").desc(nulls_last=True), "-updated", "-id")
+        if sort == "creator":
+            first_creator = Creatorship.objects.filter(work=OuterRef("pk")).order_by("position")
+            return works.annotate(
+                creator_name=Lower(Subquery(first_creator.values("pseud__name")[:1]))
+            ).order_by(F("creator_name").asc(nulls_last=True), "-id")
+        if sort == "title":
+            return works.annotate(title_key=Lower("title")).order_by("title_key", "-id")
+        field = {
+            "posted": "published",
+            "updated": "updated",
+            "words": "word_count",
+            "hits": "hits",
+            "kudos": "kudos_count",
+            "comments": "comments_count",
+            "bookmarks": "bookmarks_count",
+        }[sort]
+        return works.order_by(f"-{field}", "-id")
+
+    @staticmethod
+    def facets(works: QuerySet[Work], query: WorkQuery) -> dict[str, list[Facet]]:
+        """Top tags per type within the results, counted by canonical tag (synonyms folded in)."""
+        rows = (
+            WorkTag.objects.filter(work__in=works.values("id"))
+            .annotate(filter_id=Coalesce("tag__merger_id", "tag_id"))
+            .values("filter_id", "tag__type")
+            .annotate(works=Count("work_id", distinct=True))
+            .order_by()
+        )
+        by_type: dict[str, list[tuple[int, int]]] = {}
+        for row in rows:
+            by_type.setdefault(row["tag__type"], []).append((row["filter_id"], row["works"]))
+        names = dict(
+            Tag.objects.filter(id__in=[i for pairs in by_type.values() for i, _ in pairs]).values_list(
+                "id", "name"
+            )
+        )
+        included = {normalize_key(n) for n in query.include}
+        excluded = {normalize_key(n) for n in query.exclude}
+        facets: dict[str, list[Facet]] = {}
+        for key, tag_type in FACET_TYPES.items():
+            pairs = sorted(by_type.get(tag_type, []), key=lambda p: (-p[1], names.get(p[0], "").lower()))
+            listed = [
+                Facet(names[i], n, _state(names[i], included, excluded))
+                for i, n in pairs[:FACET_SIZE]
+                if i in names
+            ]
+            shown = {normalize_key(f.name) for f in listed}
+            # Excluded (and included) tags of this type stay listed, with their state.
+            for tag in _tags_named([*query.exclude, *query.include], tag_type):
+                if normalize_key(tag.name) not in shown:
+                    count = next((n for i, n in pairs if i == tag.id), 0)
+                    listed.append(Facet(tag.name, count, _state(tag.name, included, excluded)))
+                    shown.add(normalize_key(tag.name))
+            facets[key] = listed
+        return facets
+
+
+FACET_SIZE = 10
+
+
+def _state(name: str, included: set[str], excluded: set[str]) -> str:
+    key = normalize_key(name)
+    return "include" if key in included else "exclude" if key in excluded else ""
+
+
+def _tags_named(names: list[str], tag_type: str) -> list[Tag]:
+    if not names:
+        return []
+    tags = Tag.objects.filter(type=tag_type, name_key__in=[normalize_key(n) for n in names]).select_related(
+        "merger"
+    )
+    return [t.merger if t.merger_id and t.merger else t for t in tags]
+
+
+def _has_any_tag(tag_ids) -> Exists:
+    return Exists(WorkTag.objects.filter(work=OuterRef("pk"), tag_id__in=list(tag_ids)))
+
+
+def _fixed_tag_ids(tag_type: str, names) -> list[int]:
+    return list(Tag.objects.filter(type=tag_type, name__in=list(names)).values_list("id", flat=True))
+
+
+def _fandom_count() -> Subquery:
+    """How many distinct canonical fandoms a work has (a crossover has more than one)."""
+    fandoms = (
+        WorkTag.objects.filter(work=OuterRef("pk"), tag__type=TagType.FANDOM)
+        .annotate(filter_id=Coalesce("tag__merger_id", "tag_id"))
+        .values("work")
+        .annotate(n=Count("filter_id", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(fandoms[:1]), 0)
+
+
+def filter_tag_ids_for_tags(tag_ids: list[int]) -> set[int]:
+    """The ids a filter on these tags matches: their canonical tags and every synonym of those."""
+    tags = Tag.objects.filter(id__in=tag_ids).only("id", "merger_id")
+    targets = {t.merger_id or t.id for t in tags}
+    if not targets:
+        return set()
+    synonyms = Tag.objects.filter(merger_id__in=targets).values_list("id", flat=True)
+    return targets | set(synonyms)
+
+
+def filter_tag_ids(names: tuple[str, ...] | list[str]) -> dict[str, set[int]]:
+    """For each tag name (any type), the tag ids a filter on it matches; unknown names are absent."""
+    if not names:
+        return {}
+    keys = {normalize_key(n): n for n in names}
+    rows = Tag.objects.filter(name_key__in=list(keys)).values_list("name_key", "id", "merger_id")
+    targets_by_key: dict[str, set[int]] = {}
+    for key, tag_id, merger_id in rows:
+        targets_by_key.setdefault(key, set()).add(merger_id or tag_id)
+    all_targets = set().union(*targets_by_key.values()) if targets_by_key else set()
+    synonyms: dict[int, set[int]] = {}
+    for tag_id, merger_id in Tag.objects.filter(merger_id__in=all_targets).values_list("id", "merger_id"):
+        synonyms.setdefault(merger_id, set()).add(tag_id)
+    result = {}
+    for key, name in keys.items():
+        targets = targets_by_key.get(key)
+        if targets:
+            result[name] = targets | set().union(*(synonyms.get(t, set()) for t in targets))
+    return result
+
+
+def saved_exclusion_ids(viewer) -> set[int]:
+    """The reader's "never show me" tags, as filter ids (synonyms included)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return set()
+    ids = list(Preference.objects.filter(user=viewer).values_list("excluded_tags", flat=True))
+    ids = [i for i in ids if i is not None]
+    return filter_tag_ids_for_tags(ids) if ids else set()
