@@ -75,7 +75,6 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -91,6 +90,4 @@ def guess_language(text: str, default: str) -> str:
         return "ko"
     if len(_THAI.findall(sample)) / letters > 0.3:
         return "th"
-    if default == "en" and len(_CYRILLIC.findall(sample)) / letters > 0.5:
-        return "ru"
     return default

@@ -29,7 +29,7 @@ def count_words(text: str) -> int:
 
 
 def normalize_key(name: str) -> str:
-    """A lookup key: case, accents, punctuation spacing and width folded away."""
+    """A lookup key: case, accents, curly apostrophes, runs of spaces and character width folded away."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold().replace("’", "'")

@@ -39,6 +39,7 @@ WARNING_TABLE: dict[str, str] = {
     "creator chose not to warn": vocab.CHOSE_NOT_TO_WARN, "chose not to warn": vocab.CHOSE_NOT_TO_WARN,
     "author chose not to use archive warnings": vocab.CHOSE_NOT_TO_WARN,
     "none": vocab.NO_WARNINGS, "no warnings": vocab.NO_WARNINGS, "n/a": vocab.NO_WARNINGS,
+    "no warning": vocab.NO_WARNINGS, "no warnings apply": vocab.NO_WARNINGS,
     "no archive warnings": vocab.NO_WARNINGS, "nothing": vocab.NO_WARNINGS,
     "major character death": vocab.CHARACTER_DEATH, "character death": vocab.CHARACTER_DEATH,
     "mcd": vocab.CHARACTER_DEATH, "death": vocab.CHARACTER_DEATH,

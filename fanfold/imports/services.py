@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 
 from fanfold.imports.formats import ao3_epub, ao3_html, fanficfare, frontmatter, plaintext
-from fanfold.imports.formats.common import MAX_FILE_BYTES
+from fanfold.imports.formats.common import MAX_FILE_BYTES, looks_binary
 from fanfold.imports.mapping import WorkDraft, to_draft
 from fanfold.imports.models import ImportRecord
 from fanfold.imports.parsed import ImportFailed, ParsedWork
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 FORMATS: tuple[ModuleType, ...] = (ao3_html, ao3_epub, fanficfare, frontmatter, plaintext)
 # Files a folder import picks up; named files are always tried.
-IMPORTABLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml", ".epub", ".md", ".markdown", ""}
+IMPORTABLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml", ".epub", ".md", ".markdown"}
 
 
 def detect_format(data: bytes, filename: str = "") -> ModuleType:
@@ -37,6 +37,8 @@ def detect_format(data: bytes, filename: str = "") -> ModuleType:
             logger.exception("sniffer %s failed on %s", module.__name__, filename)
     best_score, best = max(scores, key=lambda pair: pair[0], default=(0, None))
     if best is None or best_score <= 0:
+        if looks_binary(data) and not data.startswith(b"PK"):
+            raise ImportFailed("the file is binary, not text")
         raise ImportFailed("unknown format: not plain text, AO3 HTML or EPUB, FanFicFare TXT or Markdown")
     return best
 

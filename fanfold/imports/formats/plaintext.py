@@ -112,7 +112,7 @@ _SERIES_PATTERNS = (
                r"#?\s*(?P<pos>\d{1,4})\s*[)\]]?\s*$", re.IGNORECASE),
     re.compile(r"^(?P<name>.+?)\s*[(\[#]\s*(?P<pos>\d{1,4})\s*[)\]]?\s*$"),
     # "Part 2 of Name"
-    re.compile(r"^(?:part|book|no\.?)\s*(?P<pos>\d{1,4})\s+(?:of|in)\s+(?:the\s+)?(?P<name>.+)$", re.IGNORECASE),
+    re.compile(r"^(?:part|book|no\.?)\s*(?P<pos>\d{1,4})\s+(?:of|in)\s+(?P<name>.+)$", re.IGNORECASE),
 )  # fmt: skip
 _LIST_FIELDS = (
     "creators", "fandoms", "relationships", "characters", "warnings", "genres", "categories",
@@ -485,7 +485,7 @@ def parse_prompt(value: str) -> tuple[str, list[str]]:
         return text, []
     match = re.match(r"^(?P<main>.*?)\s*\((?P<alts>[^()]*)\)\s*$", text)
     if match and match.group("main"):
-        words = [clean_value(w) for w in re.split(r"[,/]", match.group("alts"))]
+        words = [clean_value(w) for w in re.split(r"[,/;|]", match.group("alts"))]
         return match.group("main"), [w for w in words if w]
     if "|" in text:
         parts = [clean_value(p) for p in text.split("|") if clean_value(p)]
