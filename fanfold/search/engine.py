@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower
 
@@ -19,7 +19,7 @@ from fanfold.core.text import normalize_key
 from fanfold.search import fulltext
 from fanfold.search.query import FACET_TYPES, Scope, WorkQuery
 from fanfold.tags.models import Tag, TagType
-from fanfold.works.models import Creatorship, Work, WorkTag
+from fanfold.works.models import Creatorship, Work, WorkQuerySet, WorkTag
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class OrmEngine:
             unknown_tags=unknown,
         )
 
-    def filtered(self, query: WorkQuery, viewer) -> tuple[QuerySet[Work], list[str]]:
+    def filtered(self, query: WorkQuery, viewer) -> tuple[WorkQuerySet, list[str]]:
         works = visible_works(viewer)
         unknown: list[str] = []
         if query.scope is not None:
@@ -121,7 +121,7 @@ class OrmEngine:
         return works, unknown
 
     @staticmethod
-    def _scoped(works: QuerySet[Work], scope: Scope) -> QuerySet[Work]:
+    def _scoped(works: WorkQuerySet, scope: Scope) -> WorkQuerySet:
         if scope.kind == "tag":
             ids = filter_tag_ids_for_tags([scope.id])
             return works.filter(_has_any_tag(ids)) if ids else works.none()
@@ -136,7 +136,7 @@ class OrmEngine:
         raise ValueError(f"unknown scope {scope.kind!r}")
 
     @staticmethod
-    def ordered(works: QuerySet[Work], sort: str, rank: RawSQL | None) -> QuerySet[Work]:
+    def ordered(works: WorkQuerySet, sort: str, rank: RawSQL | None) -> WorkQuerySet:
         if sort == "best_match":
             if rank is None:
                 return works.order_by("-updated", "-id")
@@ -160,7 +160,7 @@ class OrmEngine:
         return works.order_by(f"-{field}", "-id")
 
     @staticmethod
-    def facets(works: QuerySet[Work], query: WorkQuery) -> dict[str, list[Facet]]:
+    def facets(works: WorkQuerySet, query: WorkQuery) -> dict[str, list[Facet]]:
         """Top tags per type within the results, counted by canonical tag (synonyms folded in)."""
         rows = (
             WorkTag.objects.filter(work__in=works.values("id"))
@@ -223,7 +223,7 @@ def _fixed_tag_ids(tag_type: str, names) -> list[int]:
     return list(Tag.objects.filter(type=tag_type, name__in=list(names)).values_list("id", flat=True))
 
 
-def _fandom_count() -> Subquery:
+def _fandom_count() -> Coalesce:
     """How many distinct canonical fandoms a work has (a crossover has more than one)."""
     fandoms = (
         WorkTag.objects.filter(work=OuterRef("pk"), tag__type=TagType.FANDOM)

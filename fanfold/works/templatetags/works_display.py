@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import template
+from django.urls import reverse
 
 from fanfold.core import languages
 from fanfold.core.text import normalize_key
@@ -47,6 +48,23 @@ def web_url(url: str) -> str:
 
 
 @register.filter
+def tag_works_url(tag: Tag | str) -> str:
+    """The works listing of a tag (/tags/<name>/works/); names with "/", "&" or "?" round-trip."""
+    return reverse("tags:works", args=[tag.name if isinstance(tag, Tag) else str(tag)])
+
+
+@register.filter
+def tag_url(tag: Tag | str) -> str:
+    """The tag's own page (/tags/<name>/)."""
+    return reverse("tags:detail", args=[tag.name if isinstance(tag, Tag) else str(tag)])
+
+
+@register.filter
+def pseud_works_url(pseud) -> str:
+    return reverse("works:pseud_works", args=[pseud.pk])
+
+
+@register.filter
 def language_name(code: str) -> str:
     return languages.language_name(code or "")
 
@@ -70,14 +88,19 @@ def tag_groups(work: Work) -> dict[str, list[Tag]]:
 
 
 @register.filter
-def blurb_tags(work: Work) -> list[Tag]:
-    """The tags line of a blurb, as AO3 shows it: warnings, relationships, characters, additional tags."""
+def blurb_tags(work: Work, reading=None) -> list[Tag]:
+    """The tags line of a blurb, as AO3 shows it: warnings, relationships, characters, additional tags.
+
+    Given the reader's settings (``reading``), leaves out the groups they hide until clicked.
+    """
     groups = tag_groups(work)
+    hide_warnings = bool(getattr(reading, "hide_warnings", False))
+    hide_additional = bool(getattr(reading, "hide_additional_tags", False))
     return [
-        *groups[TagType.WARNING],
+        *([] if hide_warnings else groups[TagType.WARNING]),
         *groups[TagType.RELATIONSHIP],
         *groups[TagType.CHARACTER],
-        *groups[TagType.ADDITIONAL],
+        *([] if hide_additional else groups[TagType.ADDITIONAL]),
         *groups[TagType.UNSORTED],
     ]
 
@@ -110,8 +133,11 @@ class Badge:
 
 
 @register.filter
-def required_tags(work: Work) -> list[Badge]:
-    """AO3's "required tags" square as four text badges: rating, warnings, category, completion."""
+def required_tags(work: Work, hide_warnings: bool = False) -> list[Badge]:
+    """AO3's "required tags" square as four text badges: rating, warnings, category, completion.
+
+    With ``hide_warnings`` (a reader's preference) the warning badge does not name the warnings.
+    """
     groups = tag_groups(work)
     badges = []
 
@@ -125,6 +151,8 @@ def required_tags(work: Work) -> list[Badge]:
     keys = {t.name_key for t in warnings}
     if not warnings:
         badges.append(Badge("warning", "unknown", "Not warned", "Archive Warnings: none given"))
+    elif hide_warnings:
+        badges.append(Badge("warning", "hidden", "Warnings", "Archive Warnings: hidden by your preferences"))
     elif keys - _NOT_WARNED - {_NO_WARNINGS}:
         badges.append(Badge("warning", "yes", "Warnings", f"Archive Warnings: {names}"))
     elif keys & _NOT_WARNED:
@@ -147,3 +175,14 @@ def required_tags(work: Work) -> list[Badge]:
     else:
         badges.append(Badge("status", "wip", "WIP", "Work in Progress"))
     return badges
+
+
+@register.simple_tag(takes_context=True)
+def reading_settings_form(context):
+    """The reading settings form (font size, line width, theme), filled in for the current visitor."""
+    from fanfold.accounts.context_processors import reading_settings_for
+    from fanfold.accounts.forms import ReadingSettingsForm
+
+    request = context.get("request")
+    initial = reading_settings_for(request).as_initial() if request is not None else {}
+    return ReadingSettingsForm(initial=initial, auto_id="reading-%s")
