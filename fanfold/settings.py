@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "fanfold.challenges",
     "fanfold.imports",
     "fanfold.search",
+    "fanfold.social",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fanfold.core.context_processors.site",
+                "fanfold.accounts.context_processors.reading",
             ],
         },
     },
@@ -159,3 +161,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("FANFOLD_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "works:home"
+LOGOUT_REDIRECT_URL = "works:home"

@@ -68,6 +68,8 @@ class Preference(models.Model):
     font_size = models.PositiveSmallIntegerField(default=100)  # percent
     line_width = models.CharField(max_length=8, choices=LineWidth.choices, default=LineWidth.NORMAL)
     theme = models.CharField(max_length=8, choices=Theme.choices, default=Theme.AUTO)
+    history_enabled = models.BooleanField(default=True)  # keep my reading history
+    allow_gifts = models.BooleanField(default=True)  # others may give works to me
 
     def __str__(self) -> str:
         return f"preferences of {self.user_id}"

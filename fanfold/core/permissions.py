@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from fanfold.works.models import Work, WorkQuerySet
+from fanfold.social.models import Block, Bookmark, Comment, CommentPermission, CommentSettings
+from fanfold.works.models import Creatorship, Work, WorkQuerySet
 
 
 def _is_staff(user) -> bool:
@@ -53,3 +54,152 @@ def can_view_work(user, work: Work) -> bool:
     if work.draft or work.hidden_by_admin:
         return False
     return not work.restricted or _is_authenticated(user)
+
+
+# --- Participation: kudos, comments, bookmarks, gifts ----------------------------------------------
+#
+# Each rule is a ``*_refusal`` function returning the message to show (None when allowed) and a
+# ``can_*`` twin returning a bool. Services raise their error with the message; views and the API can
+# use either to decide what to show.
+
+BLOCKED_BY_CREATOR = "Sorry, you have been blocked by one of this work's creators."
+NOT_AVAILABLE = "This work is not available."
+
+
+def is_creator(user, work: Work) -> bool:
+    """Whether the user writes this work under one of their pseuds."""
+    if not _is_authenticated(user):
+        return False
+    if "creatorships" in getattr(work, "_prefetched_objects_cache", {}):
+        return any(c.pseud.user_id == user.pk for c in work.creatorships.all())
+    return Creatorship.objects.filter(work=work, pseud__user=user).exists()
+
+
+def creator_user_ids(work: Work) -> set[int]:
+    """Accounts credited on the work (imported creators without an account are left out)."""
+    ids = Creatorship.objects.filter(work=work, pseud__user__isnull=False).values_list(
+        "pseud__user_id", flat=True
+    )
+    return {i for i in ids if i is not None}
+
+
+def blocked_by_creator(user, work: Work) -> bool:
+    """Whether any creator of the work has blocked this user (guests are never blocked)."""
+    if not _is_authenticated(user):
+        return False
+    return Block.objects.filter(blocked=user, blocker__pseuds__creatorships__work=work).exists()
+
+
+def kudos_refusal(user, work: Work) -> str | None:
+    if not can_view_work(user, work):
+        return NOT_AVAILABLE
+    if is_creator(user, work):
+        return "You can't leave kudos on your own work."
+    if blocked_by_creator(user, work):
+        return BLOCKED_BY_CREATOR
+    return None
+
+
+def can_give_kudos(user, work: Work) -> bool:
+    return kudos_refusal(user, work) is None
+
+
+def comment_refusal(user, work: Work, parent: Comment | None = None) -> str | None:
+    """Why this user may not comment on the work (or reply to ``parent``), or None."""
+    if not can_view_work(user, work):
+        return NOT_AVAILABLE
+    settings = CommentSettings.for_work(work)
+    if settings.comment_permission == CommentPermission.NOBODY:
+        return "Comments are turned off on this work."
+    if settings.comment_permission == CommentPermission.REGISTERED and not _is_authenticated(user):
+        return "Only logged-in users can comment on this work."
+    if blocked_by_creator(user, work):
+        return BLOCKED_BY_CREATOR
+    if parent is not None:
+        if parent.work_id != work.pk:
+            return "That comment belongs to another work."
+        if parent.deleted:
+            return "You can't reply to a deleted comment."
+        if parent.status != Comment.Status.PUBLISHED:
+            return "You can't reply to a comment that is not published."
+        if parent.frozen:
+            return "This thread is frozen: no new replies can be added."
+        if (
+            _is_authenticated(user)
+            and parent.user_id
+            and Block.objects.filter(blocker_id=parent.user_id, blocked=user).exists()
+        ):
+            return "Sorry, you have been blocked by the author of that comment."
+    return None
+
+
+def can_comment(user, work: Work, parent: Comment | None = None) -> bool:
+    return comment_refusal(user, work, parent) is None
+
+
+def can_moderate_comments(user, work: Work) -> bool:
+    """Creators moderate, delete and freeze comments on their works, and change the settings; staff too."""
+    return _is_staff(user) or is_creator(user, work)
+
+
+def edit_comment_refusal(user, comment: Comment) -> str | None:
+    if comment.deleted:
+        return "That comment has been deleted."
+    if _is_staff(user):
+        return None
+    if not _is_authenticated(user) or comment.user_id != user.pk:
+        return "You can only edit your own comments."
+    if comment.frozen:
+        return "This thread is frozen: its comments can't be edited."
+    return None
+
+
+def can_edit_comment(user, comment: Comment) -> bool:
+    return edit_comment_refusal(user, comment) is None
+
+
+def can_delete_comment(user, comment: Comment) -> bool:
+    """The author, the work's creators and staff."""
+    if not _is_authenticated(user):
+        return False
+    return comment.user_id == user.pk or can_moderate_comments(user, comment.work)
+
+
+def bookmark_visibility_q(viewer) -> Q:
+    """Bookmarks the viewer may see: on works they may see; private ones only their own."""
+    q = Q(work__in=visible_works(viewer).values("pk"))
+    if _is_authenticated(viewer):
+        return q & (Q(private=False) | Q(user=viewer))
+    return q & Q(private=False)
+
+
+def can_view_bookmark(viewer, bookmark: Bookmark) -> bool:
+    if bookmark.private and not (_is_authenticated(viewer) and bookmark.user_id == viewer.pk):
+        return False
+    return can_view_work(viewer, bookmark.work)
+
+
+def can_edit_bookmark(user, bookmark: Bookmark) -> bool:
+    return _is_authenticated(user) and bookmark.user_id == user.pk
+
+
+def can_delete_bookmark(user, bookmark: Bookmark) -> bool:
+    return can_edit_bookmark(user, bookmark) or _is_staff(user)
+
+
+def gift_refusal(giver, recipient) -> str | None:
+    """Why ``giver`` may not give a work to the account ``recipient``, or None."""
+    from fanfold.accounts.models import Preference
+
+    if _is_authenticated(giver) and giver.pk == recipient.pk:
+        return "You can't give a work to yourself."
+    allows = Preference.objects.filter(user=recipient).values_list("allow_gifts", flat=True).first()
+    if allows is False:
+        return f"{recipient.username} does not accept gifts."
+    if _is_authenticated(giver) and Block.objects.filter(blocker=recipient, blocked=giver).exists():
+        return f"Sorry, {recipient.username} has blocked you."
+    return None
+
+
+def can_gift(giver, recipient) -> bool:
+    return gift_refusal(giver, recipient) is None
