@@ -18,6 +18,7 @@ from fanfold.core.permissions import visible_works
 from fanfold.core.text import normalize_key
 from fanfold.search import fulltext
 from fanfold.search.query import FACET_TYPES, Scope, WorkQuery
+from fanfold.social.models import muted_user_ids
 from fanfold.tags.models import Tag, TagType
 from fanfold.works.models import Creatorship, Work, WorkQuerySet, WorkTag
 
@@ -89,6 +90,12 @@ class OrmEngine:
         excluded_ids = set().union(*excluded.values(), saved) if (excluded or saved) else set()
         if excluded_ids:
             works = works.exclude(_has_any_tag(excluded_ids))
+        muted = muted_user_ids(viewer) if getattr(viewer, "is_authenticated", False) else set()
+        if muted:
+            # Server-side, so the counts are right too (AO3 hides muted creators with CSS).
+            works = works.exclude(
+                Exists(Creatorship.objects.filter(work=OuterRef("pk"), pseud__user_id__in=muted))
+            )
         if query.rating:
             works = works.filter(_has_any_tag(_fixed_tag_ids(TagType.RATING, query.rating)))
         if query.complete is not None:

@@ -236,3 +236,24 @@ def test_seed_done_when(archive, seed_path, capsys):
     assert facet(hidden, "relationships")["Haruno Sakura/Uchiha Sasuke"] == (0, "exclude")
     by_shorthand = search_works(WorkQuery(include=("SasuSaku",)), GUEST)
     assert [w.title for w in by_shorthand.results] == ["This is How We Break"]
+
+
+@pytest.mark.django_db
+def test_muted_creators_vanish_from_listing_and_counts(library):
+    from fanfold.accounts.models import Pseud
+    from fanfold.social.services import mute_user
+    from fanfold.works.services import create_work
+    from fanfold.works.tests.factories import work_draft
+
+    author = User.objects.create_user("loudwriter", password="x-long-password-2")
+    pseud = Pseud.objects.create(name="loudwriter", user=author)
+    create_work(work_draft(title="Muted Naruto Work", fandoms=["Naruto"]), pseuds=[pseud])
+    reader = User.objects.create_user("quietreader", password="x-long-password-3")
+    before = search_works(WorkQuery(), reader)
+    assert "Muted Naruto Work" in [w.title for w in before.results]
+    mute_user(reader, author)
+    after = search_works(WorkQuery(), reader)
+    assert "Muted Naruto Work" not in [w.title for w in after.results]
+    assert after.count == before.count - 1
+    assert facet(after, "fandoms")["Naruto"][0] == facet(before, "fandoms")["Naruto"][0] - 1
+    assert search_works(WorkQuery(), GUEST).count == before.count  # only that reader's view changes
