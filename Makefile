@@ -7,8 +7,10 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export FANFOLD_DATA_DIR ?= $(CURDIR)/data
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+# Two workers: the machines this runs on have two cores.
+PYTEST_ARGS ?= -n 2
 
-.PHONY: run setup test test-sqlite test-postgres lint format typecheck bench clean
+.PHONY: run setup test test-sqlite test-postgres lint format typecheck clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Fanfold needs Python 3.11 or newer")'
@@ -37,16 +39,16 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 
 typecheck: $(VENV)/.installed
-	$(BIN)/mypy fanfold/imports fanfold/tags fanfold/core
+	$(BIN)/mypy fanfold/imports fanfold/tags fanfold/core fanfold/search fanfold/social fanfold/works/services.py
 
 test: lint typecheck test-sqlite
 
 test-sqlite: $(VENV)/.installed
 	FANFOLD_DATA_DIR=$$(mktemp -d) $(BIN)/fanfold makemigrations --check --dry-run
-	FANFOLD_DATA_DIR=$$(mktemp -d) $(BIN)/python -m pytest
+	FANFOLD_DATA_DIR=$$(mktemp -d) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed
-	FANFOLD_DATA_DIR=$$(mktemp -d) DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest
+	FANFOLD_DATA_DIR=$$(mktemp -d) DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

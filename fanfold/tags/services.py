@@ -52,57 +52,63 @@ def get_or_create_tags(tag_type: str, names: Sequence[str], canonical: set[str] 
 
 @transaction.atomic
 def load_records(records: Iterable[TagRecord]) -> dict[str, int]:
-    """Upsert a tag set: canonical flags, synonyms (mergers) and parents. Idempotent."""
-    records = list(records)
-    created = updated = 0
+    """Upsert a tag set: canonical flags, synonyms (mergers) and parents. Idempotent.
+
+    Works in bulk (a handful of queries for thousands of tags), since archives share big sets.
+    """
+    records = [r for r in records if r.type not in FIXED_TYPES]  # fixed tags come from the vocabulary
     by_key: dict[tuple[str, str], Tag] = {(t.type, t.name_key): t for t in Tag.objects.all()}
+    new: dict[tuple[str, str], Tag] = {}
+    changed: dict[int, Tag] = {}
 
     def upsert(tag_type: str, name: str, *, canonical: bool, media: str = "") -> Tag:
-        nonlocal created, updated
-        tag = by_key.get((tag_type, normalize_key(name)))
+        key = (tag_type, normalize_key(name))
+        tag = by_key.get(key)
         if tag is None:
-            tag = Tag(name=name, type=tag_type, canonical=canonical, media=media)
-            tag.save()
-            by_key[(tag_type, tag.name_key)] = tag
-            created += 1
-        elif tag.type not in FIXED_TYPES and (
-            tag.canonical != canonical or (media and tag.media != media) or tag.name != name
-        ):
+            tag = Tag(name=name, type=tag_type, name_key=key[1], canonical=canonical, media=media)
+            by_key[key] = new[key] = tag
+        elif tag.canonical != canonical or (media and tag.media != media) or tag.name != name:
             tag.canonical, tag.name = canonical, name
             if media:
                 tag.media = media
             if canonical:
                 tag.merger = None
-            tag.save()
-            updated += 1
+            if tag.pk:
+                changed[tag.pk] = tag
         return tag
 
     for record in records:
-        if record.type in FIXED_TYPES:
-            continue  # fixed tags come from the vocabulary, never from a file
         upsert(record.type, record.name, canonical=record.canonical, media=record.media)
+    synonyms_of: list[tuple[Tag, Tag]] = []  # (synonym, canonical)
     for record in records:
-        if record.type in FIXED_TYPES:
-            continue
         tag = by_key[(record.type, normalize_key(record.name))]
-        for synonym in record.synonyms:
-            syn = upsert(record.type, synonym, canonical=False)
-            if syn.merger_id != tag.id and syn.id != tag.id:
-                syn.merger = tag
-                syn.save()
+        synonyms_of += [(upsert(record.type, name, canonical=False), tag) for name in record.synonyms]
         if record.merger:
             target = by_key.get((record.type, normalize_key(record.merger)))
-            if target and tag.merger_id != target.id:
-                tag.merger = target
-                tag.save()
-        parent_names = [(TagType.FANDOM, n) for n in record.fandoms] + [
+            if target is not None:
+                synonyms_of.append((tag, target))
+    Tag.objects.bulk_create(list(new.values()), batch_size=500)
+
+    for synonym, canonical in synonyms_of:
+        if synonym is not canonical and synonym.merger_id != canonical.pk:
+            synonym.merger = canonical
+            changed[synonym.pk] = synonym
+    Tag.objects.bulk_update(list(changed.values()), ["name", "canonical", "media", "merger"], batch_size=500)
+
+    links = []
+    for record in records:
+        tag = by_key[(record.type, normalize_key(record.name))]
+        parent_keys = [(TagType.FANDOM, n) for n in record.fandoms] + [
             (TagType.CHARACTER, n) for n in record.characters
         ]
-        parents = [by_key[(t, normalize_key(n))] for t, n in parent_names if (t, normalize_key(n)) in by_key]
-        if parents:
-            tag.parents.add(*parents)
+        for tag_type, name in parent_keys:
+            parent = by_key.get((tag_type, normalize_key(name)))
+            if parent is not None:
+                links.append(Tag.parents.through(from_tag_id=tag.pk, to_tag_id=parent.pk))
+    Tag.parents.through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
     ensure_fixed_tags()
-    return {"created": created, "updated": updated, "records": len(records)}
+    updated = len([pk for pk in changed if pk not in {t.pk for t in new.values()}])
+    return {"created": len(new), "updated": updated, "records": len(records)}
 
 
 def export_records() -> list[TagRecord]:
