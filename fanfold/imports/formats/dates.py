@@ -61,3 +61,16 @@ def parse_date(value: object) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+def set_work_date(work, kind: str, value: str) -> bool:
+    """Set work.published or work.updated ("published"/"updated") from text, unless already set.
+
+    Returns False when the text is not a date or the field was already set, so the caller can keep
+    the value verbatim in unmapped instead.
+    """
+    date = parse_date(value)
+    if date is None or kind not in {"published", "updated"} or getattr(work, kind) is not None:
+        return False
+    setattr(work, kind, date)
+    return True

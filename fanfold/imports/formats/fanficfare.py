@@ -39,7 +39,7 @@ import re
 
 from fanfold.core.html import is_divider, text_to_html
 from fanfold.imports.formats.common import clean_value, decode_text
-from fanfold.imports.formats.dates import parse_date
+from fanfold.imports.formats.dates import set_work_date
 from fanfold.imports.parsed import ImportFailed, ParsedChapter, ParsedSeries, ParsedWork
 
 SOURCE_FORMAT = "fanficfare"
@@ -307,21 +307,8 @@ def _apply_single(work: ParsedWork, label: str, value: str) -> bool:
         work.complete = False
         return True
     if label in {"Published", "Updated"}:
-        return _apply_date(work, label, value)
+        return set_work_date(work, label.lower(), value)
     return False
-
-
-def _apply_date(work: ParsedWork, label: str, value: str) -> bool:
-    date = parse_date(value)
-    if date is None:
-        return False
-    if label == "Published" and work.published is None:
-        work.published = date
-    elif label == "Updated" and work.updated is None:
-        work.updated = date
-    else:
-        return False
-    return True
 
 
 # --- table of contents and chapters ---------------------------------------------

@@ -24,7 +24,7 @@ from pathlib import PurePath
 from fanfold.core.html import is_divider, text_to_html
 from fanfold.imports.formats import fanficfare
 from fanfold.imports.formats.common import clean_value, decode_text, split_list
-from fanfold.imports.formats.dates import parse_date
+from fanfold.imports.formats.dates import set_work_date
 from fanfold.imports.parsed import (
     ImportFailed,
     ParsedChapter,
@@ -423,7 +423,7 @@ def _apply_single(work: ParsedWork, kind: str, value: str) -> bool:
     if kind == "status":
         return _apply_status(work, value)
     if kind in {"published", "updated"}:
-        return _apply_date(work, kind, value)
+        return set_work_date(work, kind, value)
     if kind == "chapters":
         return _apply_chapters(work, value)
     return False
@@ -435,19 +435,6 @@ def _apply_status(work: ParsedWork, value: str) -> bool:
         work.complete = True
     elif word in _WIP_WORDS:
         work.complete = False
-    else:
-        return False
-    return True
-
-
-def _apply_date(work: ParsedWork, kind: str, value: str) -> bool:
-    date = parse_date(value)
-    if date is None:
-        return False
-    if kind == "published" and work.published is None:
-        work.published = date
-    elif kind == "updated" and work.updated is None:
-        work.updated = date
     else:
         return False
     return True
