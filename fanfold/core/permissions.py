@@ -1,17 +1,15 @@
 """Who may see which work. Every view, feed and download asks here; nothing else decides.
 
-The rule, for now:
+The rule:
 - staff see every work;
+- creators see their own works, drafts and works hidden by an admin included;
 - everyone else sees works that are neither drafts nor hidden by an admin;
 - restricted works are for logged-in users only.
-
-Hook for later: the creators of a draft (or of a hidden work) will see it too. Add that in
-``_owner_q`` / ``_is_owner`` and both functions below follow.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from fanfold.social.models import Block, Bookmark, Comment, CommentPermission, CommentSettings
 from fanfold.works.models import Creatorship, Work, WorkQuerySet
@@ -26,13 +24,15 @@ def _is_authenticated(user) -> bool:
 
 
 def _owner_q(user) -> Q | None:
-    """Works the user is a creator of, which they may see even when others may not. Not yet."""
-    return None
+    """Works the user is a creator of, which they may see even when others may not."""
+    if not _is_authenticated(user):
+        return None
+    return Q(Exists(Creatorship.objects.filter(work=OuterRef("pk"), pseud__user_id=user.pk)))
 
 
 def _is_owner(user, work: Work) -> bool:
-    """Python twin of ``_owner_q``. Not yet."""
-    return False
+    """Python twin of ``_owner_q``."""
+    return is_creator(user, work)
 
 
 def visible_works(user) -> WorkQuerySet:
