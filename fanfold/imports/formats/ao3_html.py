@@ -388,8 +388,11 @@ def _has_known_label(dl: Element) -> bool:
 
 
 def _work_url(href: str) -> str:
-    """The work's URL without a download's ?updated_at=… query."""
-    parts = urlsplit(href)
+    """The work's URL without a download's ?updated_at=… query ("" when it is not a usable URL)."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:  # e.g. a damaged "http://[host" from a truncated file
+        return ""
     query = "&".join(p for p in parts.query.split("&") if p and not p.startswith("updated_at="))
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 

@@ -257,3 +257,13 @@ def test_damaged_downloads_only_raise_import_failed(start, end, junk):
     except ImportFailed:
         return
     assert work.chapters
+
+
+def test_damaged_work_url_is_dropped_not_fatal():
+    from fanfold.imports.formats.ao3_html import _work_url
+
+    assert _work_url("http://[archiveofourown.org/works/1") == ""
+    assert (
+        _work_url("https://archiveofourown.org/works/1?updated_at=5&x=1")
+        == "https://archiveofourown.org/works/1?x=1"
+    )
