@@ -39,7 +39,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 
 typecheck: $(VENV)/.installed
-	$(BIN)/mypy fanfold/imports fanfold/tags fanfold/core fanfold/search fanfold/social fanfold/works/services.py
+	$(BIN)/mypy fanfold/imports fanfold/tags fanfold/core fanfold/search fanfold/social fanfold/accounts fanfold/works/services.py
 
 test: lint typecheck test-sqlite
 
