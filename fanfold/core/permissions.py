@@ -49,11 +49,11 @@ def visible_works(user) -> WorkQuerySet:
 
 def can_view_work(user, work: Work) -> bool:
     """The same rule as ``visible_works``, for a work already in hand (no query)."""
-    if _is_staff(user) or _is_owner(user, work):
+    if _is_staff(user):
         return True
-    if work.draft or work.hidden_by_admin:
-        return False
-    return not work.restricted or _is_authenticated(user)
+    if not (work.draft or work.hidden_by_admin) and (not work.restricted or _is_authenticated(user)):
+        return True
+    return _is_owner(user, work)  # asked last: it may cost a query
 
 
 # --- Participation: kudos, comments, bookmarks, gifts ----------------------------------------------

@@ -111,18 +111,16 @@ def load_records(records: Iterable[TagRecord]) -> dict[str, int]:
     return {"created": len(new), "updated": updated, "records": len(records)}
 
 
-def export_records() -> list[TagRecord]:
-    """Every wrangled tag (canonical, or a synonym) as records, for sharing a tag set."""
-    tags = list(Tag.objects.exclude(type__in=FIXED_TYPES).prefetch_related("parents"))
-    by_id = {t.id: t for t in tags}
+def _canonical_records(*, include_fixed: bool) -> list[TagRecord]:
+    """Canonical tags with their parents and synonyms, as records, in a stable order."""
+    tags = Tag.objects.filter(canonical=True).prefetch_related("parents")
+    if not include_fixed:
+        tags = tags.exclude(type__in=FIXED_TYPES)
     synonyms: dict[int, list[str]] = defaultdict(list)
-    for tag in tags:
-        if tag.merger_id and tag.merger_id in by_id:
-            synonyms[tag.merger_id].append(tag.name)
+    for name, merger_id in Tag.objects.filter(merger__isnull=False).values_list("name", "merger_id"):
+        synonyms[merger_id].append(name)
     records = []
     for tag in sorted(tags, key=lambda t: (t.type, t.name_key)):
-        if not tag.canonical:
-            continue
         parents = list(tag.parents.all())
         records.append(
             TagRecord(
@@ -138,25 +136,11 @@ def export_records() -> list[TagRecord]:
     return records
 
 
+def export_records() -> list[TagRecord]:
+    """Every wrangled tag (canonical, with its synonyms), for sharing a tag set."""
+    return _canonical_records(include_fixed=False)
+
+
 def build_index() -> TagIndex:
     """The resolver over the archive's wrangled tags (canonical ones and their synonyms)."""
-    tags = list(Tag.objects.filter(canonical=True).prefetch_related("parents"))
-    canonical_by_id = {t.id: t for t in tags}
-    synonyms: dict[int, list[str]] = defaultdict(list)
-    for name, merger_id in Tag.objects.filter(merger__isnull=False).values_list("name", "merger_id"):
-        synonyms[merger_id].append(name)
-    records = []
-    for tag in canonical_by_id.values():
-        parents = list(tag.parents.all())
-        records.append(
-            TagRecord(
-                name=tag.name,
-                type=tag.type,
-                canonical=True,
-                fandoms=tuple(p.name for p in parents if p.type == TagType.FANDOM),
-                characters=tuple(p.name for p in parents if p.type == TagType.CHARACTER),
-                synonyms=tuple(synonyms.get(tag.id, [])),
-                media=tag.media,
-            )
-        )
-    return TagIndex(records)
+    return TagIndex(_canonical_records(include_fixed=True))
