@@ -19,6 +19,16 @@ SEED_WHUMPTOBER = "000_e0b2eccc26823695.txt"
 SEED_BREAK = "003_97c62dbbae00b04f.txt"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and other cached values must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def seed_path():
     """Path of a seed fic by file name; skips the test when the seeds are not beside the checkout."""

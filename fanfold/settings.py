@@ -26,6 +26,10 @@ ALLOWED_HOSTS = env_list("FANFOLD_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env_list("FANFOLD_CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("FANFOLD_SITE_NAME", "Fanfold")
 DEFAULT_WORK_LANGUAGE = env_str("FANFOLD_DEFAULT_LANGUAGE", "en")
+# The archive's public address, for links in email (password resets, notifications).
+BASE_URL = env_str("FANFOLD_BASE_URL", "http://localhost:8000").rstrip("/")
+if not BASE_URL.startswith(("http://", "https://")):
+    raise ConfigError(f"FANFOLD_BASE_URL={BASE_URL!r} must start with http:// or https://")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -162,6 +166,34 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("FANFOLD_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Mail: "file" (default) writes each message under DATA_DIR/outbox, "console" prints it, "smtp" sends it.
+_EMAIL_BACKENDS = {
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+_email_choice = env_str("FANFOLD_EMAIL", "file")
+if _email_choice not in _EMAIL_BACKENDS:
+    raise ConfigError(f"FANFOLD_EMAIL={_email_choice!r} must be one of: {', '.join(_EMAIL_BACKENDS)}")
+EMAIL_BACKEND = _EMAIL_BACKENDS[_email_choice]
+EMAIL_FILE_PATH = env_path("FANFOLD_EMAIL_FILE_PATH", DATA_DIR / "outbox")
+EMAIL_HOST = env_str("FANFOLD_SMTP_HOST", "localhost")
+EMAIL_PORT = env_int("FANFOLD_SMTP_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("FANFOLD_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("FANFOLD_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("FANFOLD_SMTP_STARTTLS", True)
+EMAIL_USE_SSL = env_bool("FANFOLD_SMTP_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ConfigError("FANFOLD_SMTP_STARTTLS and FANFOLD_SMTP_SSL cannot both be true")
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env_str("FANFOLD_FROM_EMAIL", "fanfold@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Rate limits (fanfold.core.ratelimit). Behind N reverse proxies set FANFOLD_TRUSTED_PROXIES=N so
+# the client's address is read from X-Forwarded-For.
+FANFOLD_RATE_LIMITS_ENABLED = env_bool("FANFOLD_RATE_LIMITS", True)
+FANFOLD_TRUSTED_PROXIES = env_int("FANFOLD_TRUSTED_PROXIES", 0, minimum=0, maximum=10)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "works:home"

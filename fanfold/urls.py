@@ -12,5 +12,7 @@ urlpatterns = [
     path("tags/", include("fanfold.tags.urls")),
     path("collections/", include("fanfold.challenges.urls")),
     path("favicon.ico", RedirectView.as_view(url=static("fanfold/favicon.svg"), permanent=True)),
+    path("", include("fanfold.social.urls")),
+    path("users/", include("fanfold.accounts.profile_urls")),
     path("", include("fanfold.works.urls")),
 ]

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 
 def _url(name: str, *args) -> str:
-    """A site-relative link (there is no base-URL setting yet for absolute links in mail)."""
+    """A site-relative link, kept in notifications; mail makes it absolute with FANFOLD_BASE_URL."""
     try:
         return reverse(name, args=args)
     except NoReverseMatch:
@@ -49,7 +49,7 @@ def _deliver(recipients: list[tuple], body_extra: str = "") -> int:
     for user, _kind, text, url in recipients:
         if not user.email:
             continue
-        message = f"{text}\n\n{body_extra}".strip() + (f"\n\n{url}" if url else "")
+        message = f"{text}\n\n{body_extra}".strip() + (f"\n\n{settings.BASE_URL}{url}" if url else "")
         try:
             send_mail(f"[{settings.SITE_NAME}] {text}"[:200], message, None, [user.email])
         except Exception:  # one bad address must not stop the others; the Notification is there

@@ -1,0 +1,5 @@
+"""Readers' actions: kudos, comments, bookmarks, subscriptions, history, notifications, blocking."""
+
+
+app_name = "social"
+urlpatterns: list = []
