@@ -190,6 +190,9 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("FANFOLD_FROM_EMAIL", "fanfold@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Anyone may sign up unless the archive is invite-only (then staff create accounts).
+FANFOLD_SIGNUPS_OPEN = env_bool("FANFOLD_SIGNUPS_OPEN", True)
+
 # Rate limits (fanfold.core.ratelimit). Behind N reverse proxies set FANFOLD_TRUSTED_PROXIES=N so
 # the client's address is read from X-Forwarded-For.
 FANFOLD_RATE_LIMITS_ENABLED = env_bool("FANFOLD_RATE_LIMITS", True)
