@@ -1,12 +1,14 @@
-"""Reader settings: saved exclusions ("never show me works tagged…") and reading settings."""
+"""Account forms: sign-up, log-in, email, deletion, pseuds, tokens, and the reader's settings."""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
+from fanfold.accounts import services
 from fanfold.accounts.context_processors import FONT_SIZE_MAX, FONT_SIZE_MIN
-from fanfold.accounts.models import Preference
+from fanfold.accounts.models import Preference, User
 from fanfold.core.text import normalize_key
 from fanfold.tags.models import Tag
 
@@ -113,3 +115,171 @@ class PreferenceForm(forms.ModelForm):
         if commit:
             preference.excluded_tags.set(self.cleaned_data["excluded_tags"])
         return preference
+
+
+# --- Accounts ----------------------------------------------------------------------------------------
+
+
+class _Form(forms.Form):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+def _password_field(label: str, autocomplete: str, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        help_text=help_text,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
+class SignupForm(_Form):
+    username = forms.CharField(
+        label="Username",
+        help_text=(
+            f"{services.USERNAME_MIN} to {services.USERNAME_MAX} letters, digits or underscores, "
+            "beginning and ending with a letter or digit. Your first pseud has the same name."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "maxlength": services.USERNAME_MAX}
+        ),
+    )
+    email = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"}), max_length=254
+    )
+    password1 = _password_field(
+        "Password", "new-password", "At least 8 characters; not only digits, not a common password."
+    )
+    password2 = _password_field("Password again", "new-password")
+
+    def clean_username(self) -> str:
+        try:
+            username = services.validate_username(self.cleaned_data["username"])
+        except services.AccountError as error:
+            raise ValidationError(error.message) from None
+        if services.username_taken(username):
+            raise ValidationError("That username is already taken. Please choose another.")
+        return username
+
+    def clean_email(self) -> str:
+        try:
+            return services.clean_email(self.cleaned_data["email"])
+        except services.AccountError as error:
+            raise ValidationError(error.message) from None
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second:
+            if first != second:
+                self.add_error("password2", "The two passwords are not the same.")
+            else:
+                candidate = User(username=data.get("username", ""), email=data.get("email", ""))
+                try:
+                    services.check_password_rules(first, candidate)
+                except services.AccountError as error:
+                    self.add_error("password1", error.message)
+        return data
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form, saying so when the account is suspended (to its owner only)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict:
+        try:
+            return super().clean()
+        except ValidationError:
+            username = self.cleaned_data.get("username") or ""
+            password = self.cleaned_data.get("password") or ""
+            account = User.objects.filter(username__iexact=username, suspended_at__isnull=False).first()
+            # Only someone who knows the password learns that the account is suspended.
+            if account is not None and password and account.check_password(password):
+                raise ValidationError(
+                    "This account has been suspended, so it cannot log in. "
+                    "Please contact the archive's administrators.",
+                    code="suspended",
+                ) from None
+            raise
+
+
+class _CurrentPasswordMixin:
+    """Forms that change something important ask for the current password."""
+
+    user: User
+    cleaned_data: dict
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That is not your current password.")
+        return password
+
+
+class EmailChangeForm(_CurrentPasswordMixin, _Form):
+    email = forms.EmailField(
+        label="New email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = _password_field("Current password", "current-password")
+
+    def __init__(self, user: User, *args, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        try:
+            return services.clean_email(self.cleaned_data["email"], exclude=self.user)
+        except services.AccountError as error:
+            raise ValidationError(error.message) from None
+
+
+class DeleteAccountForm(_CurrentPasswordMixin, _Form):
+    ORPHAN_KEEP, ORPHAN_ANONYMOUS, DELETE = "orphan_keep", "orphan_anonymous", "delete"
+
+    works = forms.ChoiceField(
+        label="What should happen to my works?",
+        widget=forms.RadioSelect,
+        choices=[
+            (ORPHAN_KEEP, "Orphan them, keeping my pseud names on them"),
+            (ORPHAN_ANONYMOUS, "Orphan them, credited to “orphan_account” instead of my pseuds"),
+            (DELETE, "Delete them (works I created with others stay, without my name)"),
+        ],
+        initial=ORPHAN_KEEP,
+    )
+    password = _password_field("Your password, to confirm", "current-password")
+
+    def __init__(self, user: User, *args, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def deletion_options(self) -> dict:
+        choice = self.cleaned_data["works"]
+        return {
+            "works": "delete" if choice == self.DELETE else "orphan",
+            "keep_pseud_names": choice != self.ORPHAN_ANONYMOUS,
+        }
+
+
+class PseudForm(_Form):
+    name = forms.CharField(label="Name", max_length=services.PSEUD_NAME_MAX)
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        max_length=services.PSEUD_DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown on your profile. Plain text.",
+    )
+
+
+class TokenForm(_Form):
+    name = forms.CharField(
+        label="Name",
+        required=False,
+        max_length=100,
+        help_text="A label to tell your tokens apart, e.g. “laptop script”.",
+    )

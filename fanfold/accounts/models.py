@@ -1,15 +1,39 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+
+# The shared account that keeps orphaned works (AO3's name for it).
+ORPHAN_USERNAME = "orphan_account"
+
+
+class AccountManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Usernames are unique ignoring case, so "Reader" logs in as "reader", as on AO3.
+        return self.get(username__iexact=username)
 
 
 class User(AbstractUser):
     """An account. Creators are credited through pseuds, never through the account itself."""
 
+    # Set by accounts.services.suspend_user, which also sets is_active=False (no log-in, no API token).
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.TextField(blank=True)
+
+    objects = AccountManager()  # type: ignore[misc]
+
     class Meta:
         db_table = "accounts_user"
+        constraints = [models.UniqueConstraint(Lower("username"), name="username_unique_ignoring_case")]
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
+    @property
+    def is_orphan_account(self) -> bool:
+        return self.username == ORPHAN_USERNAME
 
 
 class PseudQuerySet(models.QuerySet["Pseud"]):

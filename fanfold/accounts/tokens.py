@@ -32,3 +32,9 @@ def user_for_token(raw: str) -> User | None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
+
+
+def revoke_token(user: User, token_id: int) -> bool:
+    """Delete one of the user's tokens; False when the user has no such token."""
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    return bool(deleted)
