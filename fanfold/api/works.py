@@ -1,4 +1,8 @@
-"""/api/v1/works: the works listing (the same query as the HTML listing) and one work."""
+"""/api/v1/works: the works listing (the same query as the HTML listing) and one work.
+
+Posting, editing and deleting works (works_write.py) add their operations to this same router: one
+address, such as /works/{id}, must belong to one router for its GET and PATCH to share it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Router, Status
 
+from fanfold.api.common import valid_id
 from fanfold.api.schemas import Error, WorkDetailOut, WorkListOut
 from fanfold.challenges.models import CollectionItem
 from fanfold.core.permissions import can_view_work, visible_works
@@ -28,8 +33,6 @@ from fanfold.works.models import Chapter, Work
 from fanfold.works.templatetags.works_display import chapters_display, tag_groups
 
 router = Router(tags=["works"])
-
-_MAX_ID = 2**63 - 1  # larger ids cannot exist (and would overflow the database driver)
 
 
 def _tag_list(description: str) -> dict[str, Any]:
@@ -140,10 +143,18 @@ def list_works(request: HttpRequest):
     url_name="work_detail",
 )
 def get_work(request: HttpRequest, work_id: int):
-    if not 0 < work_id <= _MAX_ID:
+    if not valid_id(work_id):
         raise Http404
+    data = work_detail(request.user, work_id)
+    if data is None:
+        raise Http404  # the same answer whether it is missing or hidden
+    return data
+
+
+def work_detail(viewer, work_id: int) -> dict[str, Any] | None:
+    """What GET /works/{id} shows, or None when the viewer may not see the work (or it is missing)."""
     works = (
-        visible_works(request.user)
+        visible_works(viewer)
         .with_listing_data()
         .prefetch_related(
             Prefetch("chapters", queryset=Chapter.objects.order_by("position")),
@@ -156,8 +167,8 @@ def get_work(request: HttpRequest, work_id: int):
         )
     )
     work = works.filter(pk=work_id).first()
-    if work is None or not can_view_work(request.user, work):
-        raise Http404  # the same answer whether it is missing or hidden
+    if work is None or not can_view_work(viewer, work):
+        return None
     data = _work_fields(work)
     data.update(
         series=[
