@@ -6,6 +6,7 @@ import html as html_lib
 import re
 
 import nh3
+from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
     "a", "abbr", "acronym", "address", "b", "big", "blockquote", "br", "caption", "center",
@@ -151,3 +152,44 @@ def html_to_text(markup: str) -> str:
     text = re.sub(r"[ \t\u00a0]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
+
+
+# The same Markdown flavour the importer reads in front-matter files: CommonMark with tables and
+# strikethrough; raw HTML passes through to the sanitiser like any typed HTML.
+_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+TEXT_FORMATS = ("html", "markdown", "plain")
+
+_BLOCK_MARKUP = re.compile(
+    r"<\s*(?:p|div|br|h[1-6]|blockquote|ul|ol|li|table|pre|hr|center|dl|details|figure)\b", re.I
+)
+
+
+def markdown_to_html(text: str) -> str:
+    """Markdown as HTML (not yet sanitised: pass the result through ``sanitize``)."""
+    return _MARKDOWN.render(text or "")
+
+
+def paragraphs_to_html(text: str) -> str:
+    """Typed HTML without block tags gets paragraphs, as AO3's editor does: a blank line starts a new
+    paragraph and a single line break stays a line break. HTML with its own blocks is left alone."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text or _BLOCK_MARKUP.search(text):
+        return text
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "\n".join(
+        "<p>" + "<br>\n".join(line.strip() for line in p.split("\n")) + "</p>" for p in paragraphs
+    )
+
+
+def user_text_to_safe_html(text: str, text_format: str = "html") -> str:
+    """Safe HTML from what a creator typed in one of TEXT_FORMATS (html, markdown, plain)."""
+    if text_format == "markdown":
+        converted = markdown_to_html(text)
+    elif text_format == "plain":
+        converted = text_to_html(text or "")
+    elif text_format == "html":
+        converted = paragraphs_to_html(text)
+    else:
+        raise ValueError(f"unknown text format {text_format!r}")
+    return sanitize(converted)

@@ -203,3 +203,41 @@ def gift_refusal(giver, recipient) -> str | None:
 
 def can_gift(giver, recipient) -> bool:
     return gift_refusal(giver, recipient) is None
+
+
+# --- Posting: who may post, edit and delete works ------------------------------------------------------
+
+
+def _is_active_account(user) -> bool:
+    return _is_authenticated(user) and bool(getattr(user, "is_active", False))
+
+
+def can_post(user) -> bool:
+    """Logged-in, active accounts post works (a suspended account is inactive)."""
+    return _is_active_account(user)
+
+
+def can_edit_work(user, work: Work) -> bool:
+    """A credited creator (an accepted co-creator too, never a pending invitee), or staff."""
+    if _is_staff(user):
+        return True
+    return _is_active_account(user) and is_creator(user, work)
+
+
+def can_delete_work(user, work: Work) -> bool:
+    return can_edit_work(user, work)
+
+
+def co_creator_refusal(inviter, invitee) -> str | None:
+    """Why ``inviter`` may not invite the account ``invitee`` to co-create a work, or None."""
+    if not invitee.is_active:
+        return f"{invitee.username} can't be invited as a co-creator."
+    if _is_authenticated(inviter) and Block.objects.filter(blocker=invitee, blocked=inviter).exists():
+        return f"Sorry, {invitee.username} has blocked you."
+    return None
+
+
+def listed_works(user) -> WorkQuerySet:
+    """Works that appear in listings and counts: those the user may see, less drafts. A draft is shown
+    to its creators on its own page and on their drafts page only, never in listings (as on AO3)."""
+    return visible_works(user).filter(draft=False)

@@ -32,6 +32,17 @@ class WorkQuerySet(models.QuerySet["Work"]):
             "gifts",
         )
 
+    def credited_to(self, user) -> WorkQuerySet:
+        """Works the account is credited on under any of its pseuds (accepted co-creators included)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            models.Exists(Creatorship.objects.filter(work=models.OuterRef("pk"), pseud__user_id=user.pk))
+        )
+
+    def drafts_of(self, user) -> WorkQuerySet:
+        return self.credited_to(user).filter(draft=True)
+
 
 class Work(models.Model):
     title = models.CharField(max_length=255)
@@ -45,6 +56,9 @@ class Work(models.Model):
     complete = models.BooleanField(default=True)
     published = models.DateField()
     updated = models.DateField()
+    # The creator chose the publication date (a work first posted elsewhere); a draft keeps it when
+    # posted instead of taking the posting day.
+    backdated = models.BooleanField(default=False)
     restricted = models.BooleanField(default=False)  # visible to logged-in users only
     draft = models.BooleanField(default=False)
     hidden_by_admin = models.BooleanField(default=False)
@@ -198,3 +212,33 @@ class RelatedWork(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_relation_display()} {self.title or self.url}"
+
+
+class CreatorInvitationQuerySet(models.QuerySet["CreatorInvitation"]):
+    def for_user(self, user) -> CreatorInvitationQuerySet:
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(user_id=user.pk)
+
+
+class CreatorInvitation(models.Model):
+    """An invitation to be credited as a co-creator. Until accepted, the invitee is neither credited
+    nor allowed to edit; accepting turns it into a Creatorship, declining deletes it."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="creator_invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="creator_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CreatorInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint("work", "user", name="creator_invitation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} invited to {self.work_id}"

@@ -34,8 +34,19 @@ def external_pseud(name: str) -> Pseud:
 
 
 @transaction.atomic
-def create_work(draft: WorkDraft, *, pseuds: list[Pseud] | None = None, today: dt.date | None = None) -> Work:
-    """Create a work with its chapters, tags, creators, series, collections and gifts, all or nothing."""
+def create_work(
+    draft: WorkDraft,
+    *,
+    pseuds: list[Pseud] | None = None,
+    today: dt.date | None = None,
+    as_draft: bool = False,
+) -> Work:
+    """Create a work with its chapters, tags, creators, series, collections and gifts, all or nothing.
+
+    The importer's way in (``fanfold import``, and uploads on the posting pages with ``as_draft``, so
+    the uploader checks the work before posting it). The posting form and the API use
+    ``works.posting.post_work``, which checks everything a creator types.
+    """
     today = today or timezone.localdate()
     published = draft.published or today
     work = Work.objects.create(
@@ -49,6 +60,8 @@ def create_work(draft: WorkDraft, *, pseuds: list[Pseud] | None = None, today: d
         complete=draft.complete,
         published=published,
         updated=max(draft.updated or published, published),
+        backdated=published < today,
+        draft=as_draft,
         source_format=draft.source_format,
         source_url=draft.source_url[:500],
         source_fields=draft.unmapped,
