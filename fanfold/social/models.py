@@ -10,9 +10,9 @@ import hmac
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
-from fanfold.works.models import Chapter, Series, Work
+from fanfold.works.models import Chapter, Creatorship, Series, Work, WorkTag
 
 USER = settings.AUTH_USER_MODEL
 
@@ -20,6 +20,11 @@ USER = settings.AUTH_USER_MODEL
 def hash_visitor(value: str) -> str:
     """A salted SHA-256 (HMAC keyed with SECRET_KEY) of an IP address or visitor key; never store the raw IP."""
     return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def guest_ip_hash(ip: str) -> str:
+    """How a guest's IP is stored on their kudos (one place, so reads and writes agree)."""
+    return hash_visitor(f"ip:{ip}")
 
 
 # --- Blocking and muting ---------------------------------------------------------------------------
@@ -86,6 +91,14 @@ class KudoQuerySet(models.QuerySet["Kudo"]):
 
     def from_guests(self) -> KudoQuerySet:
         return self.filter(user__isnull=True)
+
+    def from_visitor(self, user=None, ip: str | None = None) -> KudoQuerySet:
+        """Kudos left by this visitor: the account when logged in, else the guest's IP."""
+        if _authenticated(user):
+            return self.filter(user=user)
+        if ip:
+            return self.filter(user__isnull=True, ip_hash=guest_ip_hash(ip))
+        return self.none()
 
 
 class Kudo(models.Model):
@@ -162,7 +175,12 @@ class CommentQuerySet(models.QuerySet["Comment"]):
         return self.annotate(has_replies=Exists(Comment.objects.filter(parent=OuterRef("pk"))))
 
     def thread_order(self) -> CommentQuerySet:
-        return self.select_related("user", "pseud", "chapter").order_by("created_at", "id")
+        # The chapter is joined for its number and title only, never its text.
+        return (
+            self.select_related("user", "pseud", "chapter")
+            .defer("chapter__body", "chapter__summary", "chapter__notes", "chapter__end_notes")
+            .order_by("created_at", "id")
+        )
 
 
 class Comment(models.Model):
@@ -172,6 +190,7 @@ class Comment(models.Model):
         SPAM = "spam", "Spam"
 
     DELETED_TEXT = "(deleted comment)"
+    ACCOUNT_DELETED = "(Account deleted)"
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="comments")
     # SET_NULL: deleting a chapter leaves its comments on the work (and the counts right).
@@ -215,14 +234,26 @@ class Comment(models.Model):
             return self.pseud.name
         if self.user_id and self.user:
             return self.user.username
-        return self.guest_name or "Anonymous"
+        return self.guest_name or self.ACCOUNT_DELETED
 
     @property
     def is_guest(self) -> bool:
         return self.user_id is None and bool(self.guest_name)
 
+    @property
+    def account_deleted(self) -> bool:
+        """Written by an account that has since been deleted (the user link was set to NULL)."""
+        return not self.deleted and self.user_id is None and not self.guest_name
+
 
 # --- Bookmarks, marked for later, history ------------------------------------------------------------
+
+
+def _work_blurbs() -> Prefetch:
+    """The rows' works with what a blurb shows (works/_blurb.html), without the long fields."""
+    return Prefetch(
+        "work", queryset=Work.objects.with_listing_data().defer("notes", "end_notes", "source_fields")
+    )
 
 
 class BookmarkQuerySet(models.QuerySet["Bookmark"]):
@@ -241,6 +272,25 @@ class BookmarkQuerySet(models.QuerySet["Bookmark"]):
     def with_tag(self, name: str) -> BookmarkQuerySet:
         # JSON containment is not on SQLite; the tag list is small, so match the stored text.
         return self.filter(tags__icontains=f'"{name}"')
+
+    def without_muted(self, viewer) -> BookmarkQuerySet:
+        """Leave out bookmarks by users the viewer muted and bookmarks of their works."""
+        muted = muted_user_ids(viewer)
+        if not muted:
+            return self
+        muted_works = Creatorship.objects.filter(work=OuterRef("work_id"), pseud__user_id__in=muted)
+        return self.exclude(user_id__in=muted).exclude(Exists(muted_works))
+
+    def on_works_with_tags(self, tag_ids) -> BookmarkQuerySet:
+        """Bookmarks of works carrying any of these tags (give the filter ids: synonyms included)."""
+        return self.filter(Exists(WorkTag.objects.filter(work=OuterRef("work_id"), tag_id__in=list(tag_ids))))
+
+    def notes_matching(self, text: str) -> BookmarkQuerySet:
+        return self.filter(notes__icontains=text)
+
+    def for_listing(self) -> BookmarkQuerySet:
+        """With the bookmarker and the work's blurb data, newest first."""
+        return self.select_related("user").prefetch_related(_work_blurbs()).order_by("-created_at", "-id")
 
 
 class Bookmark(models.Model):
@@ -263,10 +313,17 @@ class Bookmark(models.Model):
         return f"bookmark of {self.work_id} by {self.user_id}"
 
 
+class MarkedForLaterQuerySet(models.QuerySet["MarkedForLater"]):
+    def for_listing(self) -> MarkedForLaterQuerySet:
+        return self.prefetch_related(_work_blurbs())
+
+
 class MarkedForLater(models.Model):
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="marked_for_later")
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MarkedForLaterQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -274,6 +331,20 @@ class MarkedForLater(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_id} marked by {self.user_id}"
+
+
+class ReadingQuerySet(models.QuerySet["Reading"]):
+    def for_listing(self) -> ReadingQuerySet:
+        return (
+            self.select_related("last_chapter")
+            .defer(
+                "last_chapter__body",
+                "last_chapter__summary",
+                "last_chapter__notes",
+                "last_chapter__end_notes",
+            )
+            .prefetch_related(_work_blurbs())
+        )
 
 
 class Reading(models.Model):
@@ -286,6 +357,8 @@ class Reading(models.Model):
     )
     last_read_at = models.DateTimeField()
     views = models.PositiveIntegerField(default=1)
+
+    objects = ReadingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-last_read_at", "-id"]

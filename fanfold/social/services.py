@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from fanfold.accounts.models import Preference, Pseud
+from fanfold.core import ratelimit
 from fanfold.core.html import sanitize, text_to_html
 from fanfold.core.permissions import (
     can_delete_bookmark,
@@ -31,6 +32,7 @@ from fanfold.core.permissions import (
     is_creator,
     kudos_refusal,
 )
+from fanfold.core.ratelimit import RateLimited
 from fanfold.social.models import (
     Block,
     Bookmark,
@@ -44,6 +46,7 @@ from fanfold.social.models import (
     Notification,
     Reading,
     Subscription,
+    guest_ip_hash,
     hash_visitor,
     is_blocked,
     muted_user_ids,
@@ -55,6 +58,7 @@ __all__ = [
     "BookmarkRefused",
     "CommentRefused",
     "KudosRefused",
+    "RateLimited",
     "SocialError",
     "SubscriptionRefused",
     "block_user",
@@ -85,6 +89,7 @@ __all__ = [
     "update_comment_settings",
 ]
 
+ALREADY_LEFT_KUDOS = "You have already left kudos here :)"
 MAX_COMMENT_LENGTH = 10_000
 MAX_BOOKMARK_NOTES_LENGTH = 5_000
 MAX_BOOKMARK_TAGS = 75
@@ -148,20 +153,25 @@ def user_text_to_html(text: str, *, max_length: int, what: str, error: type[Soci
 
 
 def give_kudos(work: Work, *, user=None, ip: str | None = None) -> Kudo:
-    """Leave kudos: a user once per work, a guest once per IP per work. Raises KudosRefused."""
+    """Leave kudos: a user once per work, a guest once per IP per work.
+
+    Raises KudosRefused, or ``ratelimit.RateLimited`` when this IP or account gives kudos too fast
+    (checked here, not in the views, so the HTML pages and the API share the limit).
+    """
     account = _account(user)
     refusal = kudos_refusal(account, work)
     if refusal:
         raise KudosRefused(refusal)
     if account is None and not ip:
         raise KudosRefused("Kudos from a guest need the visitor's IP address.")
-    ip_hash = "" if account is not None else hash_visitor(f"ip:{ip}")
+    ratelimit.check("kudos", ip=ip, user=account)
+    ip_hash = guest_ip_hash(ip) if account is None and ip else ""
     try:
         with transaction.atomic():
             kudo = Kudo.objects.create(work=work, user=account, ip_hash=ip_hash)
             Work.objects.filter(pk=work.pk).update(kudos_count=F("kudos_count") + 1)
     except IntegrityError:
-        raise KudosRefused("You have already left kudos here. :)") from None
+        raise KudosRefused(ALREADY_LEFT_KUDOS) from None
     work.refresh_from_db(fields=["kudos_count"])
     return kudo
 
@@ -215,10 +225,12 @@ def post_comment(
     guest_email: str = "",
     chapter: Chapter | None = None,
     parent: Comment | None = None,
+    ip: str | None = None,
 ) -> Comment:
     """Comment on a work (or one of its chapters), or reply to ``parent``. Raises CommentRefused.
 
-    On a moderated work, comments by anyone but the creators and staff wait in the queue (pending).
+    Raises ``ratelimit.RateLimited`` when this IP or account comments too fast; only comments that
+    would be written count, so fixing a refused one costs nothing. On a moderated work, comments by anyone but the creators and staff wait in the queue (pending).
     The creators, and the parent comment's author on a reply, are notified by a task.
     """
     account = _account(user)
@@ -250,6 +262,7 @@ def post_comment(
     html = user_text_to_html(body, max_length=MAX_COMMENT_LENGTH, what="A comment", error=CommentRefused)
     if not html:
         raise CommentRefused("Your comment is empty.")
+    ratelimit.check("comment", ip=ip, user=account)
     settings = CommentSettings.for_work(work)
     moderated = settings.moderate_comments and not can_moderate_comments(account, work)
     with transaction.atomic():

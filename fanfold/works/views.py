@@ -19,6 +19,7 @@ from fanfold.core.permissions import can_view_work, visible_works
 from fanfold.core.text import normalize_key
 from fanfold.search.engine import Facet, Page, search_works
 from fanfold.search.query import SORTS, Scope, WorkQuery
+from fanfold.social.views_work import record_visit, work_page_context
 from fanfold.tags.models import TagType
 from fanfold.tags.vocabulary import RATINGS
 from fanfold.works.models import Chapter, Creatorship, RelatedWork, SeriesWork, Work, WorkQuerySet, WorkTag
@@ -311,7 +312,9 @@ def _series_navigation(request: HttpRequest, work: Work) -> list[dict]:
 def _render_work(
     request: HttpRequest, work: Work, *, index: list[Chapter], shown: list[Chapter], full: bool
 ) -> HttpResponse:
-    """The work page: preface, the chapters shown, and (for one chapter of several) navigation."""
+    """The work page: preface, the chapters shown, (for one chapter of several) navigation, and the
+    readers' actions: kudos, bookmark, subscriptions and comments. Viewing it counts a hit (once per
+    visitor per day) and a line of the reader's history."""
     current = None if full else shown[0]
     previous_chapter = next_chapter = None
     if current is not None:
@@ -341,4 +344,6 @@ def _render_work(
         "series_navigation": _series_navigation(request, work),
         "source_fields": list(work.source_fields.items()) if isinstance(work.source_fields, dict) else [],
     }
+    record_visit(request, work, current)
+    context.update(work_page_context(request, work, current=current, shown=shown, full=full))
     return render(request, "works/detail.html", context)

@@ -62,3 +62,26 @@ def work(author):
 def immediate_tasks(settings):
     """Run tasks at once. Use in tests marked django_db(transaction=True), where on_commit fires."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def page_text(response) -> str:
+    """The body of a response, after checking it is a 200."""
+    assert response.status_code == 200, (response.status_code, response.content[:500])
+    return response.content.decode()
+
+
+@pytest.fixture
+def multi_chapter_work(author):
+    from fanfold.works.tests.factories import chapter
+
+    return authored_work(
+        author,
+        title="Two Tides",
+        chapters=[
+            chapter("<p>The first tide came in grey.</p>", title="Grey"),
+            chapter("<p>The second tide came in gold.</p>", title="Gold"),
+        ],
+    )
