@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fanfold.core.context_processors.site",
                 "fanfold.accounts.context_processors.reading",
+                "fanfold.social.context_processors.unread_notifications",
             ],
         },
     },

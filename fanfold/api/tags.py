@@ -20,7 +20,7 @@ from ninja import Router, Status
 from ninja.params import P, QueryEx
 
 from fanfold.api.schemas import Error, TagListOut
-from fanfold.core.permissions import visible_works
+from fanfold.core.permissions import listed_works
 from fanfold.core.text import normalize_key
 from fanfold.tags.models import Tag, TagType
 from fanfold.tags.resolver import TagIndex
@@ -160,7 +160,7 @@ def _work_counts(tag_ids: list[int], viewer) -> dict[int, int]:
     Many candidates (a one- or two-letter lookup) count every tag at once rather than send
     thousands of ids.
     """
-    works = visible_works(viewer).order_by()
+    works = listed_works(viewer).order_by()
     if len(tag_ids) <= _MAX_COUNTED_IDS:
         group = Tag.objects.filter(Q(pk__in=tag_ids) | Q(merger_id__in=tag_ids)).values("pk")
         works = works.filter(tags__in=group)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from fanfold.challenges.models import Collection, CollectionItem
-from fanfold.core.permissions import visible_works
+from fanfold.core.permissions import listed_works
 from fanfold.search.query import Scope
 from fanfold.works.models import Creatorship
 from fanfold.works.views import ListingContext, render_listing
@@ -18,7 +18,7 @@ def collection_detail(request: HttpRequest, name: str) -> HttpResponse:
     collection = get_object_or_404(Collection, name=name)
     items = list(
         CollectionItem.objects.filter(
-            collection=collection, work__in=visible_works(request.user).values("id")
+            collection=collection, work__in=listed_works(request.user).values("id")
         )
         .select_related("work")
         .only("id", "prompt_id", "work__id", "work__title", "work__complete")

@@ -14,7 +14,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower
 
 from fanfold.accounts.models import Preference
-from fanfold.core.permissions import visible_works
+from fanfold.core.permissions import listed_works
 from fanfold.core.text import normalize_key
 from fanfold.search import fulltext
 from fanfold.search.query import FACET_TYPES, Scope, WorkQuery
@@ -73,7 +73,7 @@ class OrmEngine:
         )
 
     def filtered(self, query: WorkQuery, viewer) -> tuple[WorkQuerySet, list[str]]:
-        works = visible_works(viewer)
+        works = listed_works(viewer)
         unknown: list[str] = []
         if query.scope is not None:
             works = self._scoped(works, query.scope)

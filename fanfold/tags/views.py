@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from fanfold.core.permissions import visible_works
+from fanfold.core.permissions import listed_works
 from fanfold.core.text import normalize_key
 from fanfold.search.engine import filter_tag_ids_for_tags
 from fanfold.search.query import Scope
@@ -62,7 +62,7 @@ def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
     if tag.name != name:
         return redirect(reverse("tags:detail", args=[tag.name]))
     filter_tag = tag.filter_tag
-    visible = visible_works(request.user)
+    visible = listed_works(request.user)
     ids = filter_tag_ids_for_tags([filter_tag.pk])
     works_count = visible.filter(Exists(WorkTag.objects.filter(work=OuterRef("pk"), tag_id__in=ids))).count()
 
