@@ -17,9 +17,7 @@ from fanfold.works.views import ListingContext, render_listing
 def collection_detail(request: HttpRequest, name: str) -> HttpResponse:
     collection = get_object_or_404(Collection, name=name)
     items = list(
-        CollectionItem.objects.filter(
-            collection=collection, work__in=listed_works(request.user).values("id")
-        )
+        CollectionItem.objects.filter(collection=collection, work__in=listed_works(request.user).values("id"))
         .select_related("work")
         .only("id", "prompt_id", "work__id", "work__title", "work__complete")
         .prefetch_related(

@@ -441,6 +441,7 @@ class Notification(models.Model):
         MODERATION = "moderation", "Comment awaiting moderation"
         NEW_WORK = "new_work", "New work"
         NEW_CHAPTER = "new_chapter", "New chapter"
+        KUDOS = "kudos", "Kudos"
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -173,6 +173,10 @@ def give_kudos(work: Work, *, user=None, ip: str | None = None) -> Kudo:
     except IntegrityError:
         raise KudosRefused(ALREADY_LEFT_KUDOS) from None
     work.refresh_from_db(fields=["kudos_count"])
+    from fanfold.social.tasks import send_kudos_notification
+
+    kudo_id = kudo.pk
+    transaction.on_commit(lambda: send_kudos_notification.enqueue(kudo_id))
     return kudo
 
 

@@ -18,7 +18,7 @@ from django_tasks import task
 
 from fanfold.core.html import html_to_text
 from fanfold.core.permissions import creator_user_ids
-from fanfold.social.models import Block, Comment, Mute, Notification, Subscription
+from fanfold.social.models import Block, Comment, Kudo, Mute, Notification, Subscription
 from fanfold.works.models import Chapter, Work
 
 logger = logging.getLogger(__name__)
@@ -38,13 +38,15 @@ def _work_url(work: Work, chapter: Chapter | None = None) -> str:
     return _url("works:detail", work.pk)
 
 
-def _deliver(recipients: list[tuple], body_extra: str = "") -> int:
+def _deliver(recipients: list[tuple], body_extra: str = "", *, mail: bool = True) -> int:
     """Write one Notification per (user, kind, text, url), then mail those with an address."""
     with transaction.atomic():
         Notification.objects.bulk_create(
             Notification(user=user, kind=kind, text=text[:500], url=url[:500])
             for user, kind, text, url in recipients
         )
+    if not mail:
+        return 0
     sent = 0
     for user, _kind, text, url in recipients:
         if not user.email:
@@ -117,6 +119,26 @@ def send_comment_notification(comment_id: int, event: str = "posted") -> int:
     if not recipients:
         return 0
     return _deliver(recipients, html_to_text(comment.body))
+
+
+@task()
+def send_kudos_notification(kudo_id: int) -> int:
+    """Tell the work's creators about kudos, in their notifications only: a mail for every kudos would
+    bury people (AO3 sends one digest a day instead). Returns the number of notifications written."""
+    kudo = Kudo.objects.select_related("work", "user").filter(pk=kudo_id).first()
+    if kudo is None:
+        return 0
+    work = kudo.work
+    giver = kudo.user.username if kudo.user_id and kudo.user else "A guest"
+    text = f"{giver} left kudos on {work.title}"
+    users = get_user_model()
+    recipients = [
+        (user, Notification.Kind.KUDOS, text, _work_url(work))
+        for user in users.objects.filter(pk__in=creator_user_ids(work), is_active=True).order_by("pk")
+        if user.pk != kudo.user_id and not _ignores(user.pk, kudo.user_id)
+    ]
+    _deliver(recipients, mail=False)
+    return len(recipients)
 
 
 @task()

@@ -105,11 +105,16 @@ def tag_suggestions(request: HttpRequest) -> HttpResponse:
 def edit_work(request: HttpRequest, work_id: int) -> HttpResponse:
     work = _work_to_edit(request, work_id)
     current = posting.work_input_from(work)
-    options = {"user": request.user, "with_chapter": False, "with_pseuds": is_creator(request.user, work)}
+    with_pseuds = is_creator(request.user, work)
     if request.method == "GET":
-        form = WorkForm(initial=WorkForm.initial_from(current), **options)
+        form = WorkForm(
+            initial=WorkForm.initial_from(current),
+            user=request.user,
+            with_chapter=False,
+            with_pseuds=with_pseuds,
+        )
         return render(request, "works/work_form.html", {"form": form, "editing": work})
-    form = WorkForm(request.POST, **options)
+    form = WorkForm(request.POST, user=request.user, with_chapter=False, with_pseuds=with_pseuds)
     if form.is_valid():
         changes = form.to_changes(keep_related=current.related)
         if request.POST.get("action") == "post" and work.draft:

@@ -15,7 +15,7 @@ from django_htmx.http import push_url
 from fanfold.accounts.models import Pseud, User
 from fanfold.challenges.models import CollectionItem
 from fanfold.core import languages
-from fanfold.core.permissions import can_view_work, visible_works
+from fanfold.core.permissions import can_view_work, listed_works, visible_works
 from fanfold.core.text import normalize_key
 from fanfold.search.engine import Facet, Page, search_works
 from fanfold.search.query import SORTS, Scope, WorkQuery
@@ -45,7 +45,7 @@ COMPLETION_OPTIONS = (("", "All works"), ("true", "Complete works only"), ("fals
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    works = visible_works(request.user)
+    works = listed_works(request.user)
     recent = list(_for_blurbs(works).order_by("-updated", "-id")[:HOME_RECENT_WORKS])
     counts = {
         "works": works.count(),

@@ -126,3 +126,25 @@ def test_tasks_wait_for_the_commit(work, author, reader, immediate_tasks):
         assert mail.outbox == []
         assert Work.objects.get(pk=work.pk).comments_count == 1
     assert len(mail.outbox) == 1
+
+
+def test_kudos_notify_the_creators_in_the_archive_without_mail(work, author, reader, immediate_tasks):
+    from fanfold.social.services import give_kudos
+
+    give_kudos(work, user=reader)
+    give_kudos(work, ip="203.0.113.8")
+    texts = list(Notification.objects.filter(user=author).order_by("pk").values_list("kind", "text"))
+    assert texts == [
+        (Notification.Kind.KUDOS, f"gullwatcher left kudos on {work.title}"),
+        (Notification.Kind.KUDOS, f"A guest left kudos on {work.title}"),
+    ]
+    assert kinds(reader) == []
+    assert mail.outbox == []
+
+
+def test_kudos_from_a_muted_reader_make_no_notice(work, author, reader, immediate_tasks):
+    from fanfold.social.services import give_kudos
+
+    Mute.objects.create(muter=author, muted=reader)
+    give_kudos(work, user=reader)
+    assert kinds(author) == []
