@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from fanfold.accounts.models import User
-from fanfold.core.permissions import bookmark_visibility_q, listed_works
+from fanfold.core.permissions import bookmark_visibility_q, visible_works
 from fanfold.social.models import Bookmark
 from fanfold.works.models import Creatorship, Series
 
@@ -20,7 +20,8 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     if user.username != username:
         return redirect("profiles:detail", username=user.username)
     viewer = request.user
-    works = listed_works(viewer).filter(
+    # The owner sees their drafts here too (marked as drafts); listings leave drafts out.
+    works = visible_works(viewer).filter(
         Exists(Creatorship.objects.filter(work=OuterRef("pk"), pseud__user=user))
     )
     if user.is_orphan_account:

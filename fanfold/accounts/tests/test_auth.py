@@ -24,8 +24,11 @@ def test_login_page_and_signing_in(client, reader):
     )
     assert response.status_code == 302 and response["Location"] == "/works/"
     page = client.get(reverse("works:list")).content.decode()
-    assert '<span class="account-nav__user">reader</span>' in page
-    assert f'href="{reverse("accounts:preferences")}"' in page
+    assert (
+        f'<a class="account-nav__user" href="{reverse("profiles:detail", args=["reader"])}">reader</a>'
+        in page
+    )
+    assert f'href="{reverse("accounts:dashboard")}"' in page
     assert f'<form class="logout-form" method="post" action="{reverse("accounts:logout")}">' in page
     assert ">Log in</a>" not in page
 

@@ -4,17 +4,30 @@ place, without a page load. Skipped where Chromium is missing (see fanfold/e2e/c
 import pytest
 from django.urls import reverse
 
+from fanfold.accounts.models import User
 from fanfold.core.ratelimit import Rate
-from fanfold.e2e.conftest import browser  # noqa: F401 (a fixture)
 from fanfold.social.models import Bookmark, Comment, Kudo, MarkedForLater
-
-from .conftest import authored_work
+from fanfold.social.tests.conftest import authored_work, pseud_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def page(browser, live_server):  # noqa: F811
+def author(transactional_db):
+    user = User.objects.create_user("lanternkeeper", email="author@example.org", password="pw-not-real-1")
+    pseud_of(user)
+    return user
+
+
+@pytest.fixture
+def reader(transactional_db):
+    user = User.objects.create_user("gullwatcher", email="reader@example.org", password="pw-not-real-2")
+    pseud_of(user)
+    return user
+
+
+@pytest.fixture
+def page(browser, live_server):
     """A browser page whose console errors fail the test, except the 429 this test asks for."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
