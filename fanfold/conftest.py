@@ -20,6 +20,12 @@ SEED_BREAK = "003_97c62dbbae00b04f.txt"
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashers are slow on purpose (about a second per password here); tests make many accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and other cached values must not leak from one test into the next."""
     from django.core.cache import cache
