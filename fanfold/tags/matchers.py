@@ -11,7 +11,10 @@ wrangling suggestions can use (and measure) them one by one:
     honorific 0.95 (at most)  "Kakashi-sensei", "Professor Snape", then the matchers above
     given_name 0.9  one name alone ("Kakashi"), unique among the candidate fandoms' characters
     portmanteau 0.9 "NaruSaku" cut into name prefixes (see ``resolver`` and ``ships``)
-    typo 0.85       additional tags: one edit per word of 5+ letters ("injures" -> "Injuries")
+    wording 0.9     additional tags: "2" for "to", "and" for "/", "h/c", "AU - X" / "X AU" for
+                    "Alternate Universe - X…" ("enemies 2 lovers", "AU - modern")
+    typo 0.85       one edit per word of 5+ letters: additional tags ("injures" -> "Injuries") and
+                    characters' full names ("Hermoine Granger")
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 
 from fanfold.tags.names import (
     alternatives,
+    au_setting,
     base_names,
     deletion_variants,
     exact_key,
@@ -31,6 +35,7 @@ from fanfold.tags.names import (
     strip_honorifics,
     tokens,
     within_one_edit,
+    wording_key,
 )
 from fanfold.tags.records import ADDITIONAL, CHARACTER, FANDOM, RELATIONSHIP
 
@@ -43,6 +48,7 @@ CONFIDENCE = {
     "honorific": 0.95,
     "given_name": 0.9,
     "portmanteau": 0.9,
+    "wording": 0.9,
     "typo": 0.85,
     "unknown": 0.0,
 }
@@ -103,6 +109,8 @@ class TypeTable:
         self.by_order: dict[str, list[int]] = {}
         self.by_part: dict[str, list[int]] = {}
         self._typo: dict[tuple[int, str], list[tuple[tuple[str, ...], int]]] | None = None
+        self._wording: dict[str, list[int]] | None = None
+        self._au: list[tuple[str, int]] | None = None
 
     @property
     def keep(self) -> str:
@@ -123,8 +131,33 @@ class TypeTable:
             if self.type == CHARACTER and (name is tag.name or len(tokens(split_hint(name)[0])) <= 2):
                 for part in name_parts(name):
                     _add(self.by_part, part, tag.id)
+                for word in split_hint(name)[0].split():
+                    if "-" in word.strip("-"):
+                        _add(self.by_part, loose_key(word), tag.id)
         for synonym in tag.synonyms:
             _add(self.by_synonym, exact_key(synonym), tag.id)
+
+    def wording_index(self) -> dict[str, list[int]]:
+        """``wording_key`` of every name and synonym -> tag ids; built on first use."""
+        if self._wording is None:
+            wording: dict[str, list[int]] = {}
+            for tag in self.tags:
+                for name in (tag.name, *tag.synonyms):
+                    _add(wording, wording_key(name), tag.id)
+            self._wording = wording
+        return self._wording
+
+    def au_settings(self) -> list[tuple[str, int]]:
+        """The setting words of "Alternate Universe - X" tags (and "X AU" synonyms), with tag ids."""
+        if self._au is None:
+            settings: list[tuple[str, int]] = []
+            for tag in self.tags:
+                for name in (tag.name, *tag.synonyms):
+                    setting = au_setting(name)
+                    if setting and (setting, tag.id) not in settings:
+                        settings.append((setting, tag.id))
+            self._au = settings
+        return self._au
 
     def typo_index(self) -> dict[tuple[int, str], list[tuple[tuple[str, ...], int]]]:
         """(word count, a one-deletion form of the first word) -> (words, tag id); built on first use."""
@@ -175,7 +208,10 @@ def match_name_order(table: TypeTable, text: str) -> tuple[int, ...]:
 
 
 def match_given_name(table: TypeTable, text: str) -> tuple[int, ...]:
-    words = tokens(split_hint(text)[0])
+    base = split_hint(text)[0]
+    words = tokens(base)
+    if len(words) > 1 and len(base.split()) == 1:
+        return tuple(table.by_part.get(loose_key(base), ()))  # a hyphenated name alone: "Obi-Wan"
     if len(words) != 1 or len(words[0]) < 2:
         return ()
     return tuple(table.by_part.get(words[0], ()))
@@ -203,6 +239,26 @@ def match_typo(table: TypeTable, text: str) -> tuple[int, ...]:
             ):
                 found.append(tag_id)
     return tuple(found)
+
+
+def match_wording(table: TypeTable, text: str) -> tuple[int, ...]:
+    """Additional tags worded another common way: the same words once "2"/"to", "and"/"&"/"/" and
+    abbreviations are folded ("Grief and Mourning", "Emotional h/c"), or an AU named by its start
+    ("AU - modern" -> "Alternate Universe - Modern Setting", "coffee shop au")."""
+    found = list(table.wording_index().get(wording_key(text), ()))
+    if found:
+        return tuple(found)
+    setting = au_setting(text)
+    if not setting:
+        return ()
+    exact: list[int] = []
+    starts: list[int] = []
+    for key, tag_id in table.au_settings():
+        if key == setting:
+            exact.append(tag_id)
+        elif key.startswith(setting + " "):
+            starts.append(tag_id)
+    return tuple(dict.fromkeys(exact or starts))
 
 
 def _with_rivals(table: TypeTable, found: Candidates, text: str) -> Candidates:
@@ -237,7 +293,12 @@ def candidates(table: TypeTable, text: str) -> Iterator[Candidates]:
             for _method, matcher in _FULL_MATCHERS:
                 yield _with_rivals(table, Candidates("honorific", matcher(table, stripped)), stripped)
         yield Candidates("given_name", match_given_name(table, stripped))
+    if table.type == CHARACTER:
+        # A full name with a slip ("Hermoine Granger"); single names are left alone, since one
+        # edit away from a given name is too often another real name.
+        yield Candidates("typo", match_typo(table, split_hint(text)[0]))
     if table.type == ADDITIONAL:
+        yield Candidates("wording", match_wording(table, text))
         yield Candidates("typo", match_typo(table, text))
 
 

@@ -147,6 +147,37 @@ def name_parts(name: str) -> list[str]:
     return [t for t in tokens(base) if len(t) >= 2 and t not in NAME_PARTICLES]
 
 
+# Shorthand in additional tags, spelled out before comparing words.
+_ABBREVIATIONS = {"h/c": "hurt comfort", "e2l": "enemies to lovers", "f2l": "friends to lovers"}
+_CONNECTIVES = frozenset({"and", "&", "/", "n"})  # "Fluff and Angst", "Grief/Mourning", "Blood & Injury"
+_NUMBER_WORDS = {"2": "to", "4": "for", "1": "one"}
+_WORDING_TOKEN = re.compile(r"h/c|[&/]|[^\W_]+")
+_AU_PREFIX = re.compile(
+    r"^(?:au|alternate universe|alternative universe|alt universe)[\s\-:–—!]+(?P<rest>.+)$"
+)
+_AU_SUFFIX = re.compile(r"^(?P<rest>.+?)[\s\-:!]+(?:au|alternate universe)$")
+
+
+def wording_key(text: str) -> str:
+    """Words with shorthand spelled out and connectives dropped: "enemies 2 lovers" and "Enemies to
+    Lovers", "Emotional h/c" and "Emotional Hurt/Comfort" get the same key."""
+    words: list[str] = []
+    for word in _WORDING_TOKEN.findall(_fold(text).replace("'", "")):
+        word = _NUMBER_WORDS.get(word, word)
+        words.extend(_ABBREVIATIONS.get(word, word).split())
+    return " ".join(w for w in words if w not in _CONNECTIVES)
+
+
+def au_setting(text: str) -> str:
+    """ "AU - Modern", "AU: coffee shop", "Modern!AU", "Alternate Universe - Modern Setting" ->
+    the setting's words ("modern", "coffee shop", "modern setting"); "" when it names no AU."""
+    folded = " ".join(_fold(text).replace("'", "").split()).strip(" !.")
+    match = _AU_PREFIX.match(folded) or _AU_SUFFIX.match(folded)
+    if not match:
+        return ""
+    return wording_key(match.group("rest"))
+
+
 def within_one_edit(a: str, b: str) -> bool:
     """Damerau–Levenshtein distance (optimal string alignment) of at most 1."""
     if a == b:

@@ -7,6 +7,7 @@ separate non-canonical records with a ``merger``). The matchers and their confid
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,10 @@ from fanfold.tags.ships import (
 )
 
 _MAX_FANDOM_TRIALS = 300
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+# Suggestions at or above this confidence are offered to wranglers (and measured by
+# ``fanfold tags evaluate``); weaker matches are left for a person to decide.
+DEFAULT_SUGGESTION_THRESHOLD = 0.85
 
 
 @dataclass(frozen=True)
@@ -223,6 +228,18 @@ class TagIndex:
             if people is None:
                 return _unknown(RELATIONSHIP, text)
             return self._relationship(notation.kind, people, people_context) or _unknown(RELATIONSHIP, text)
+
+        # "Sasuke and Sakura" says nothing about the kind: only an existing ship of one kind fits.
+        joined = [clean(part) for part in _AND.split(text)]
+        if len(joined) >= 2 and all(joined):
+            people = self._resolve_people(joined, context)
+            if people is None:
+                return _unknown(RELATIONSHIP, text)
+            names = frozenset(tag.name for tag, _c, _m in people)
+            kinds = [kind for kind in (ROMANTIC, PLATONIC) if (kind, names) in self._ship_sets()]
+            if len(kinds) != 1:
+                return _unknown(RELATIONSHIP, text)
+            return self._relationship(kinds[0], people, context) or _unknown(RELATIONSHIP, text)
 
         # "SasukexSakura": only when both sides are names.
         found: dict[frozenset[int], list[tuple[Tag, float, str]]] = {}

@@ -6,6 +6,7 @@ Pure text functions; whatever needs tag knowledge comes in as a callable from ``
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -190,12 +191,19 @@ def segment_portmanteau(
     if not looks_like_portmanteau(word):
         return []
     camel = re.findall(r"[A-Z][a-z]+", word)
+    camel_readings: list[tuple[int, ...]] = []
     if len(camel) >= 2 and "".join(camel) == word:
         found = [lookup(piece.lower()) for piece in camel]
         if all(len(ids) == 1 for ids in found):
             sequence = tuple(next(iter(ids)) for ids in found)
             if len(set(sequence)) == len(sequence):
                 return [sequence]
+        # "YamaKaka", "DekuTodo": a piece that starts several names gives several readings; the
+        # caller keeps the one that is a known relationship, if exactly one is.
+        if all(1 <= len(ids) <= 3 for ids in found):
+            for sequence in itertools.product(*(sorted(ids) for ids in found)):
+                if len(set(sequence)) == len(sequence):
+                    camel_readings.append(tuple(sequence))
 
     lower = word.lower()
     results: list[tuple[int, ...]] = []
@@ -220,4 +228,4 @@ def segment_portmanteau(
                     walk(end, (*chosen, character))
 
     walk(0, ())
-    return results
+    return results + [reading for reading in camel_readings if reading not in results]
