@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from fanfold.social.models import Block, Bookmark, Comment, CommentPermission, CommentSettings
+from fanfold.tags.models import Tag, TagType, WranglerAssignment
 from fanfold.works.models import Creatorship, Work, WorkQuerySet
 
 
@@ -241,3 +242,53 @@ def listed_works(user) -> WorkQuerySet:
     """Works that appear in listings and counts: those the user may see, less drafts. A draft is shown
     to its creators on its own page and on their drafts page only, never in listings (as on AO3)."""
     return visible_works(user).filter(draft=False)
+
+
+# --- Tag wrangling ----------------------------------------------------------------------------------
+#
+# Staff wrangle everything. Members of the "Tag Wranglers" group (created by a tags migration)
+# wrangle the tags of the fandoms they are assigned to, and any tag that has no fandom yet (the
+# unwrangled bins everyone shares). A fandom tag belongs to itself.
+
+WRANGLERS_GROUP = "Tag Wranglers"
+
+
+def is_wrangler(user) -> bool:
+    """Staff, or an active account in the "Tag Wranglers" group."""
+    if _is_staff(user):
+        return True
+    return _is_active_account(user) and user.groups.filter(name=WRANGLERS_GROUP).exists()
+
+
+def _tag_fandom_ids(tag: Tag) -> set[int]:
+    if tag.type == TagType.FANDOM:
+        return {tag.pk}
+    # A synonym is wrangled with its canonical tag, so the canonical tag's fandoms count too.
+    owners = [tag.pk] + ([tag.merger_id] if tag.merger_id else [])
+    return set(
+        Tag.parents.through.objects.filter(from_tag_id__in=owners, to_tag__type=TagType.FANDOM).values_list(
+            "to_tag_id", flat=True
+        )
+    )
+
+
+def wrangle_refusal(user, tag: Tag | None = None) -> str | None:
+    """Why this user may not wrangle the tag (or wrangle at all, with no tag), or None."""
+    if not _is_authenticated(user):
+        return "Log in as a tag wrangler to wrangle tags."
+    if _is_staff(user):
+        return None
+    if not is_wrangler(user):
+        return "Only tag wranglers can wrangle tags."
+    if tag is None:
+        return None
+    fandom_ids = _tag_fandom_ids(tag)
+    if not fandom_ids:
+        return None  # unwrangled bins are shared by every wrangler
+    if WranglerAssignment.objects.filter(user=user, fandom_id__in=fandom_ids).exists():
+        return None
+    return f"You can't wrangle {tag.name!r}: it belongs to fandoms you are not assigned to."
+
+
+def can_wrangle(user, tag: Tag | None = None) -> bool:
+    return wrangle_refusal(user, tag) is None

@@ -243,17 +243,24 @@ def _fandom_count() -> Coalesce:
 
 
 def filter_tag_ids_for_tags(tag_ids: list[int]) -> set[int]:
-    """The ids a filter on these tags matches: their canonical tags and every synonym of those."""
+    """The ids a filter on these tags matches: their canonical tags, every sub tag of those
+    (transitively), and every synonym of all of them. A few queries, however many tags."""
+    from fanfold.tags.models import sub_tag_ids  # local: keeps this change inside the function
+
     tags = Tag.objects.filter(id__in=tag_ids).only("id", "merger_id")
     targets = {t.merger_id or t.id for t in tags}
     if not targets:
         return set()
+    targets |= sub_tag_ids(targets)
     synonyms = Tag.objects.filter(merger_id__in=targets).values_list("id", flat=True)
     return targets | set(synonyms)
 
 
 def filter_tag_ids(names: tuple[str, ...] | list[str]) -> dict[str, set[int]]:
-    """For each tag name (any type), the tag ids a filter on it matches; unknown names are absent."""
+    """For each tag name (any type), the tag ids a filter on it matches (its canonical tag, that
+    tag's sub tags, and their synonyms); unknown names are absent."""
+    from fanfold.tags.models import sub_tag_map  # local: keeps this change inside the function
+
     if not names:
         return {}
     keys = {normalize_key(n): n for n in names}
@@ -262,8 +269,12 @@ def filter_tag_ids(names: tuple[str, ...] | list[str]) -> dict[str, set[int]]:
     for key, tag_id, merger_id in rows:
         targets_by_key.setdefault(key, set()).add(merger_id or tag_id)
     all_targets = set().union(*targets_by_key.values()) if targets_by_key else set()
+    subs = sub_tag_map(all_targets)
+    for key, found in targets_by_key.items():
+        targets_by_key[key] = found.union(*(subs.get(t, set()) for t in found))
+    expanded = set().union(*targets_by_key.values()) if targets_by_key else set()
     synonyms: dict[int, set[int]] = {}
-    for tag_id, merger_id in Tag.objects.filter(merger_id__in=all_targets).values_list("id", "merger_id"):
+    for tag_id, merger_id in Tag.objects.filter(merger_id__in=expanded).values_list("id", "merger_id"):
         synonyms.setdefault(merger_id, set()).add(tag_id)
     result = {}
     for key, name in keys.items():

@@ -25,7 +25,8 @@ class TagRecord:
     """One tag: canonical (with its synonyms and parents), or a synonym pointing to its merger.
 
     ``fandoms`` are the parent fandoms of characters, relationships and additional tags;
-    ``characters`` the characters of a relationship; ``media`` the media of a fandom.
+    ``characters`` the characters of a relationship; ``media`` the media of a fandom;
+    ``meta`` the tag's meta tags (canonical tags of the same type that a filter on them also finds).
     """
 
     name: str
@@ -36,3 +37,4 @@ class TagRecord:
     characters: tuple[str, ...] = ()
     synonyms: tuple[str, ...] = ()
     media: str = ""
+    meta: tuple[str, ...] = ()

@@ -106,6 +106,14 @@ def load_records(records: Iterable[TagRecord]) -> dict[str, int]:
             if parent is not None:
                 links.append(Tag.parents.through(from_tag_id=tag.pk, to_tag_id=parent.pk))
     Tag.parents.through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
+    meta_links = []
+    for record in records:
+        tag = by_key[(record.type, normalize_key(record.name))]
+        for name in record.meta:
+            meta = by_key.get((record.type, normalize_key(name)))
+            if meta is not None and meta.pk != tag.pk:
+                meta_links.append(Tag.meta_tags.through(from_tag_id=tag.pk, to_tag_id=meta.pk))
+    Tag.meta_tags.through.objects.bulk_create(meta_links, batch_size=1000, ignore_conflicts=True)
     ensure_fixed_tags()
     updated = len([pk for pk in changed if pk not in {t.pk for t in new.values()}])
     return {"created": len(new), "updated": updated, "records": len(records)}
@@ -113,7 +121,7 @@ def load_records(records: Iterable[TagRecord]) -> dict[str, int]:
 
 def _canonical_records(*, include_fixed: bool) -> list[TagRecord]:
     """Canonical tags with their parents and synonyms, as records, in a stable order."""
-    tags = Tag.objects.filter(canonical=True).prefetch_related("parents")
+    tags = Tag.objects.filter(canonical=True).prefetch_related("parents", "meta_tags")
     if not include_fixed:
         tags = tags.exclude(type__in=FIXED_TYPES)
     synonyms: dict[int, list[str]] = defaultdict(list)
@@ -131,6 +139,7 @@ def _canonical_records(*, include_fixed: bool) -> list[TagRecord]:
                 characters=tuple(sorted(p.name for p in parents if p.type == TagType.CHARACTER)),
                 synonyms=tuple(sorted(synonyms.get(tag.id, []))),
                 media=tag.media,
+                meta=tuple(sorted(m.name for m in tag.meta_tags.all())),
             )
         )
     return records

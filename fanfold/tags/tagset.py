@@ -1,7 +1,8 @@
 """Tag set files: canonical tags, synonyms and parents as JSON or CSV (docs/tag-sets.md).
 
 JSON: {"format": "fanfold-tags", "version": 1, "tags": [{"type": ..., "name": ..., ...}, ...]}
-CSV:  type,name,canonical,merger,fandoms,characters,synonyms,media  (lists joined with "|")
+CSV:  type,name,canonical,merger,fandoms,characters,synonyms,media[,meta]  (lists joined with "|";
+      the meta column, a tag's meta tags, is written only when some tag has one)
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from fanfold.tags.records import (
 
 FORMAT_NAME = "fanfold-tags"
 FORMAT_VERSION = 1
-CSV_COLUMNS = ("type", "name", "canonical", "merger", "fandoms", "characters", "synonyms", "media")
+BASE_CSV_COLUMNS = ("type", "name", "canonical", "merger", "fandoms", "characters", "synonyms", "media")
+CSV_COLUMNS = (*BASE_CSV_COLUMNS, "meta")
 JSON_KEYS = frozenset(CSV_COLUMNS)
 MAX_MEDIA_LENGTH = 100
 _FIXED_NAMES = {
@@ -117,6 +119,7 @@ def _read_json(text: str) -> list[_Located]:
             characters=_json_list(entry, "characters", where),
             synonyms=_json_list(entry, "synonyms", where),
             media=media.strip(),
+            meta=_json_list(entry, "meta", where),
         )
         located.append(_Located(record, where))
     return located
@@ -166,6 +169,7 @@ def _read_csv(text: str) -> list[_Located]:
                 characters=split_list(cells.get("characters", "")),
                 synonyms=split_list(cells.get("synonyms", "")),
                 media=cells.get("media", ""),
+                meta=split_list(cells.get("meta", "")),
             )
             located.append(_Located(record, where))
     except csv.Error as exc:
@@ -250,6 +254,7 @@ def _validate(located: list[_Located]) -> None:
             ("synonym", record.synonyms),
             ("fandom", record.fandoms),
             ("character", record.characters),
+            ("meta tag", record.meta),
         ):
             seen: set[str] = set()
             for name in names:
@@ -267,8 +272,10 @@ def _validate(located: list[_Located]) -> None:
             raise TagsetError(f"{where}: the media is longer than {MAX_MEDIA_LENGTH} characters")
         if record.canonical and record.merger:
             raise TagsetError(f"{where}: a canonical tag has no merger (set canonical to false)")
-        if not record.canonical and (record.synonyms or record.fandoms or record.characters or record.media):
-            raise TagsetError(f"{where}: only canonical tags have synonyms, parents or media")
+        if not record.canonical and (
+            record.synonyms or record.fandoms or record.characters or record.media or record.meta
+        ):
+            raise TagsetError(f"{where}: only canonical tags have synonyms, parents, meta tags or media")
         if record.merger:
             _check_name(record.merger, "the merger", where)
         if (
@@ -302,6 +309,41 @@ def _validate(located: list[_Located]) -> None:
         for name in record.characters:
             if (CHARACTER, normalize_key(name)) not in defined:
                 raise TagsetError(f"{where}: unknown character {name!r} (add the character to the tag set)")
+        for name in record.meta:
+            if normalize_key(name) == normalize_key(record.name):
+                raise TagsetError(f"{where}: a tag cannot be its own meta tag")
+            if (record.type, normalize_key(name)) not in canonical:
+                raise TagsetError(
+                    f"{where}: the meta tag {name!r} is not a canonical {record.type} in this tag set"
+                )
+    _check_meta_loops(located)
+
+
+def _check_meta_loops(located: list[_Located]) -> None:
+    """Meta links must not loop (A over B over A): a filter on any of them would be unbounded."""
+    metas: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    where_of: dict[tuple[str, str], str] = {}
+    for item in located:
+        key = (item.record.type, normalize_key(item.record.name))
+        metas[key] = [(item.record.type, normalize_key(m)) for m in item.record.meta]
+        where_of[key] = item.where
+    done: set[tuple[str, str]] = set()
+    for start in metas:
+        path: set[tuple[str, str]] = set()
+        stack: list[tuple[tuple[str, str], bool]] = [(start, False)]
+        while stack:
+            key, leaving = stack.pop()
+            if leaving:
+                path.discard(key)
+                done.add(key)
+                continue
+            if key in path:
+                raise TagsetError(f"{where_of.get(key, 'a tag')}: its meta tags form a loop")
+            if key in done:
+                continue
+            path.add(key)
+            stack.append((key, True))
+            stack.extend((m, False) for m in metas.get(key, ()))
 
 
 # --- dumping ---
@@ -321,7 +363,8 @@ def dump_tagset(records: Iterable[TagRecord], fmt: str = "json") -> str:
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
+        with_meta = any(r.meta for r in records)
+        writer.writerow(CSV_COLUMNS if with_meta else BASE_CSV_COLUMNS)
         for r in records:
             writer.writerow(
                 [
@@ -334,6 +377,7 @@ def dump_tagset(records: Iterable[TagRecord], fmt: str = "json") -> str:
                     join_list(r.synonyms),
                     r.media,
                 ]
+                + ([join_list(r.meta)] if with_meta else [])
             )
         return out.getvalue()
     raise TagsetError(f"unknown tag set format {fmt!r} (use json or csv)")
@@ -351,4 +395,6 @@ def _json_entry(record: TagRecord) -> dict[str, object]:
         entry["synonyms"] = list(record.synonyms)
     if record.media:
         entry["media"] = record.media
+    if record.meta:
+        entry["meta"] = list(record.meta)
     return entry
