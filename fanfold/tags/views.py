@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from fanfold.core.permissions import listed_works
+from fanfold.core.permissions import can_wrangle, listed_works
 from fanfold.core.text import normalize_key
 from fanfold.search.engine import filter_tag_ids_for_tags
 from fanfold.search.query import Scope
@@ -92,5 +92,6 @@ def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
         "works_count": works_count,
         "listing_url": reverse("tags:works", args=[filter_tag.name]),
         "feed_url": reverse("tags:feed", args=[filter_tag.name]),
+        "can_wrangle": can_wrangle(request.user, tag),
     }
     return render(request, "tags/detail.html", context)
