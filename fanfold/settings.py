@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "fanfold.imports",
     "fanfold.search",
     "fanfold.social",
+    "fanfold.downloads",
+    "fanfold.exchanges",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ urlpatterns = [
     path("account/", include("fanfold.accounts.urls")),
     path("tags/", include("fanfold.tags.urls")),
     path("collections/", include("fanfold.challenges.urls")),
+    path("exchanges/", include("fanfold.exchanges.urls")),
+    path("downloads/", include("fanfold.downloads.urls")),
     path("favicon.ico", RedirectView.as_view(url=static("fanfold/favicon.svg"), permanent=True)),
     path("", include("fanfold.social.urls")),
     path("users/", include("fanfold.accounts.profile_urls")),
