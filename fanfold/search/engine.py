@@ -17,6 +17,7 @@ from fanfold.accounts.models import Preference
 from fanfold.core.permissions import listed_works
 from fanfold.core.text import normalize_key
 from fanfold.search import fulltext
+from fanfold.search.models import WorkFilterTag
 from fanfold.search.query import FACET_TYPES, Scope, WorkQuery
 from fanfold.social.models import muted_user_ids
 from fanfold.tags.models import Tag, TagType
@@ -168,17 +169,17 @@ class OrmEngine:
 
     @staticmethod
     def facets(works: WorkQuerySet, query: WorkQuery) -> dict[str, list[Facet]]:
-        """Top tags per type within the results, counted by canonical tag (synonyms folded in)."""
+        """Top tags per type within the results, counted by filter tag: a synonym's works count
+        under its canonical tag, a sub tag's under its meta tags too (search.filtertags)."""
         rows = (
-            WorkTag.objects.filter(work__in=works.values("id"))
-            .annotate(filter_id=Coalesce("tag__merger_id", "tag_id"))
-            .values("filter_id", "tag__type")
-            .annotate(works=Count("work_id", distinct=True))
+            WorkFilterTag.objects.filter(work__in=works.values("id"))
+            .values("tag_id", "tag_type")
+            .annotate(works=Count("work_id"))
             .order_by()
         )
         by_type: dict[str, list[tuple[int, int]]] = {}
         for row in rows:
-            by_type.setdefault(row["tag__type"], []).append((row["filter_id"], row["works"]))
+            by_type.setdefault(row["tag_type"], []).append((row["tag_id"], row["works"]))
         names = dict(
             Tag.objects.filter(id__in=[i for pairs in by_type.values() for i, _ in pairs]).values_list(
                 "id", "name"

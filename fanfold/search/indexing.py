@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Prefetch
 
 from fanfold.core.html import html_to_text
+from fanfold.search.filtertags import refresh_filter_tags
 from fanfold.search.models import SearchDocument
 from fanfold.tags.models import Tag
 from fanfold.works.models import Chapter, Work
@@ -15,12 +16,16 @@ from fanfold.works.models import Chapter, Work
 MAX_BODY_CHARS = 900_000
 
 
-def document_for(work: Work) -> SearchDocument:
-    tags: list[str] = []
-    for tag in work.tags.all():
-        tags.append(tag.name)
+def _tag_text(tags: Iterable[Tag]) -> str:
+    names: list[str] = []
+    for tag in tags:
+        names.append(tag.name)
         if tag.merger_id and tag.merger:
-            tags.append(tag.merger.name)  # a synonym's work is found by the canonical name too
+            names.append(tag.merger.name)  # a synonym's work is found by the canonical name too
+    return "\n".join(names)
+
+
+def document_for(work: Work) -> SearchDocument:
     summary = "\n\n".join(html_to_text(part) for part in (work.summary, work.notes, work.end_notes) if part)
     body = "\n\n".join(
         text
@@ -32,7 +37,7 @@ def document_for(work: Work) -> SearchDocument:
         work_id=work.id,
         title=work.title,
         creators=" ".join(c.pseud.name for c in work.creatorships.all()),
-        tags="\n".join(tags),
+        tags=_tag_text(work.tags.all()),
         summary=summary,
         body=body[:MAX_BODY_CHARS],
     )
@@ -56,8 +61,26 @@ def index_works(work_ids: Iterable[int]) -> int:
         # Delete then insert, so SQLite's FTS triggers see plain inserts and deletes.
         SearchDocument.objects.filter(work_id__in=[d.work_id for d in documents]).delete()
         SearchDocument.objects.bulk_create(documents)
+        refresh_filter_tags([d.work_id for d in documents])
         written += len(documents)
     return written
+
+
+def refresh_document_tags(work_ids: Iterable[int]) -> None:
+    """Rewrite only the tag names of these works' search documents (after wrangling)."""
+    ids = list(work_ids)
+    works = Work.objects.filter(id__in=ids).prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.select_related("merger"))
+    )
+    documents = {d.work_id: d for d in SearchDocument.objects.filter(work_id__in=ids).only("work_id", "tags")}
+    changed = []
+    for work in works:
+        document = documents.get(work.id)
+        text = _tag_text(work.tags.all())
+        if document is not None and document.tags != text:
+            document.tags = text
+            changed.append(document)
+    SearchDocument.objects.bulk_update(changed, ["tags"], batch_size=200)
 
 
 def index_work(work: Work) -> None:
