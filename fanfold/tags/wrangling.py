@@ -4,12 +4,15 @@ Each action runs in one transaction, checks ``can_wrangle`` (fanfold.core.permis
 TagChange row with the tag's state before and after, and raises WranglingError with a one-line
 message on bad input. Ratings, warnings and categories are fixed: no action changes them.
 
-Works keep pointing at the tag their creator typed; filtering maps a canonical tag to its synonyms
-and sub tags at query time (fanfold.search.engine), so no work needs rewriting after an action.
+Works keep pointing at the tag their creator typed; filters map a canonical tag to its synonyms and
+sub tags at query time (fanfold.search.engine). What a work is counted under in the facets (its filter
+tags) and the tag names it is found by are denormalised: every action schedules one background task
+after its commit (fanfold.search.tasks.recompute_filter_tags) that refreshes the affected works in bulk.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -78,8 +81,40 @@ def _snapshot(tag: Tag) -> dict[str, object]:
     }
 
 
+# Actions that change neither filters nor the tag names works are found by.
+_NO_FILTER_EFFECT = frozenset(
+    {
+        "comment",
+        "attach_to_fandom",
+        "detach_from_fandom",
+        "add_character",
+        "remove_character",
+        "mark_unwrangleable",
+        "unmark_unwrangleable",
+    }
+)
+_pending = threading.local()  # tag ids changed in this thread's transaction, awaiting the commit
+
+
+def _flush_recompute() -> None:
+    from fanfold.search.tasks import recompute_filter_tags  # local: search imports tags
+
+    ids = _pending.__dict__.pop("ids", None)
+    if ids:
+        recompute_filter_tags.enqueue(sorted(ids))
+
+
+def _schedule_recompute(tag_ids: Iterable[int]) -> None:
+    """One task per transaction (a mass action touches many tags), enqueued only if it commits."""
+    ids = _pending.__dict__.setdefault("ids", set())
+    ids.update(tag_ids)
+    transaction.on_commit(_flush_recompute)
+
+
 def _record(user, tag: Tag, action: str, before: dict, after: dict, **extra: object) -> TagChange:
     details: dict[str, object] = {"before": before, "after": after, **extra}
+    if action not in _NO_FILTER_EFFECT:
+        _schedule_recompute([tag.pk])
     actor = user if getattr(user, "is_authenticated", False) else None
     return TagChange.objects.create(tag=tag, user=actor, action=action, details=details)
 
@@ -311,6 +346,51 @@ def detach_from_fandom(user, tag: Tag, fandom: Tag) -> Tag:
     return tag
 
 
+def _character_names(tag: Tag) -> list[str]:
+    return sorted(tag.parents.filter(type=TagType.CHARACTER).values_list("name", flat=True))
+
+
+@transaction.atomic
+def add_character(user, relationship: Tag, character: Tag) -> Tag:
+    """Link a canonical character to a relationship; the relationship then belongs to the
+    character's fandoms too (AO3: a relationship inherits its characters' fandoms)."""
+    relationship, character = _locked(relationship), _locked(character)
+    _check(user, relationship)
+    if relationship.type != TagType.RELATIONSHIP:
+        raise WranglingError(
+            f"{relationship.name!r} is not a relationship: only relationships have characters."
+        )
+    if relationship.merger is not None:
+        raise WranglingError(
+            f"{relationship.name!r} is a synonym: add characters to {relationship.merger.name!r} instead."
+        )
+    if character.type != TagType.CHARACTER:
+        raise WranglingError(f"{character.name!r} is not a character.")
+    if not character.canonical:
+        raise WranglingError(f"{character.name!r} is not a canonical character.")
+    if relationship.parents.filter(pk=character.pk).exists():
+        raise WranglingError(f"{character.name!r} is already in {relationship.name!r}.")
+    before = {"characters": _character_names(relationship), "fandoms": _fandom_names(relationship)}
+    relationship.parents.add(character)
+    inherit_relationship_fandoms(relationship)
+    after = {"characters": _character_names(relationship), "fandoms": _fandom_names(relationship)}
+    _record(user, relationship, "add_character", before, after)
+    return relationship
+
+
+@transaction.atomic
+def remove_character(user, relationship: Tag, character: Tag) -> Tag:
+    """Unlink a character; fandoms the relationship inherited stay (a wrangler detaches those)."""
+    relationship = _locked(relationship)
+    _check(user, relationship)
+    if not relationship.parents.filter(pk=character.pk, type=TagType.CHARACTER).exists():
+        raise WranglingError(f"{character.name!r} is not a character of {relationship.name!r}.")
+    before = {"characters": _character_names(relationship)}
+    relationship.parents.remove(character)
+    _record(user, relationship, "remove_character", before, {"characters": _character_names(relationship)})
+    return relationship
+
+
 # --- meta tags ---
 
 
@@ -381,6 +461,8 @@ MASS_ACTIONS: dict[str, tuple[Callable[..., object], bool]] = {
     "unmake_synonym": (unmake_synonym, False),
     "attach_to_fandom": (attach_to_fandom, True),
     "detach_from_fandom": (detach_from_fandom, True),
+    "add_character": (add_character, True),
+    "remove_character": (remove_character, True),
     "add_meta_tag": (add_meta_tag, True),
     "remove_meta_tag": (remove_meta_tag, True),
     "mark_unwrangleable": (mark_unwrangleable, False),

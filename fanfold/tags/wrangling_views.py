@@ -167,11 +167,13 @@ def _target_tag(name: str, kind: str, tag_type: str) -> Tag:
     candidates = Tag.objects.filter(name_key=normalize_key(name)).select_related("merger")
     if kind == "fandom":
         candidates = candidates.filter(type=TagType.FANDOM)
+    elif kind == "character":
+        candidates = candidates.filter(type=TagType.CHARACTER)
     elif tag_type:
         candidates = candidates.filter(type=tag_type)
     tag = min(candidates, key=lambda t: (not t.canonical, t.merger_id is None), default=None)
     if tag is None:
-        what = "fandom" if kind == "fandom" else "tag"
+        what = kind if kind in ("fandom", "character") else "tag"
         raise wrangling.WranglingError(f"There is no {what} named {name!r}.")
     return tag.filter_tag
 
@@ -287,6 +289,8 @@ TAG_ACTIONS = {
     "unmake_synonym": "",
     "attach_to_fandom": "fandom",
     "detach_from_fandom": "id",
+    "add_character": "character",
+    "remove_character": "id",
     "add_meta_tag": "tag",
     "remove_meta_tag": "id",
     "mark_unwrangleable": "",
@@ -372,6 +376,7 @@ def wrangle_tag(request: HttpRequest, name: str) -> HttpResponse:
         "tag": tag,
         "types": [(t.value, t.label) for t in wrangling.WRANGLABLE_TYPES],
         "fandoms": list(tag.parents.filter(type=TagType.FANDOM).order_by("name")),
+        "characters": list(tag.parents.filter(type=TagType.CHARACTER).order_by("name")),
         "meta_tags": list(tag.meta_tags.order_by("name")),
         "sub_tags": list(tag.sub_tags.order_by("name")),
         "synonyms": list(tag.synonyms.order_by("name")),

@@ -508,3 +508,40 @@ def test_tagset_meta_validation(entries, message):
     document = '{"format": "fanfold-tags", "version": 1, "tags": [' + entries + "]}"
     with pytest.raises(TagsetError, match=message):
         load_tagset(document, "json")
+
+
+# --- characters of relationships ---
+
+
+def test_adding_a_character_links_it_and_the_relationship_inherits_its_fandoms(tidewater, staff):
+    relationship = tag("Maren/Oskar", TagType.RELATIONSHIP, canonical=True)
+    maren = tag("Maren Vell", canonical=True)
+    maren.parents.add(tidewater)
+    wrangling.add_character(staff, relationship, maren)
+    assert set(relationship.parents.values_list("name", flat=True)) == {"Maren Vell", "Tidewater Chronicles"}
+    change = TagChange.objects.filter(tag=relationship, action="add_character").get()
+    assert change.details["after"]["characters"] == ["Maren Vell"]
+    wrangling.remove_character(staff, relationship, maren)
+    # The inherited fandom stays until a wrangler detaches it.
+    assert set(relationship.parents.values_list("name", flat=True)) == {"Tidewater Chronicles"}
+
+
+def test_adding_a_character_refuses_non_relationships_and_non_canonical_characters(staff, db):
+    relationship = tag("Maren/Oskar", TagType.RELATIONSHIP, canonical=True)
+    loose = tag("maren v")
+    with pytest.raises(WranglingError, match="not a canonical character"):
+        wrangling.add_character(staff, relationship, loose)
+    other = tag("Oskar Brin", canonical=True)
+    with pytest.raises(WranglingError, match="only relationships have characters"):
+        wrangling.add_character(staff, other, tag("Maren Vell", canonical=True))
+    with pytest.raises(WranglingError, match="is not a character of"):
+        wrangling.remove_character(staff, relationship, other)
+
+
+def test_a_fandom_wrangler_may_not_add_characters_outside_their_fandoms(tidewater, ember, tide_wrangler):
+    relationship = tag("Ash/Cinder", TagType.RELATIONSHIP, canonical=True)
+    relationship.parents.add(ember)
+    ash = tag("Ash", canonical=True)
+    with pytest.raises(WranglingError):
+        wrangling.add_character(tide_wrangler, relationship, ash)
+    assert not relationship.parents.filter(pk=ash.pk).exists()

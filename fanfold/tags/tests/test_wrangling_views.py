@@ -312,3 +312,15 @@ def test_wranglers_find_the_pages_from_the_navigation_and_the_tag_page(client, n
     page = client.get(tag_page).content.decode()
     assert f'href="{reverse("tags:wrangle_home")}"' in page and ">Wrangling</a>" in page
     assert wrangle_link in page
+
+
+def test_the_tag_page_adds_a_character_to_a_relationship(client, staff, naruto_works):
+    ship = Tag.objects.create(name="Hinata/Kiba Lantern Walk", type=TagType.RELATIONSHIP, canonical=True)
+    client.force_login(staff)
+    url = reverse("tags:wrangle_tag", args=[ship.name])
+    response = client.post(url, {"action": "add_character", "target": "nobody in particular"})
+    assert response.status_code == 400
+    assert "There is no character named" in response.content.decode()
+    response = client.post(url, {"action": "add_character", "target": "Haruno Sakura"}, follow=True)
+    assert "Haruno Sakura" in response.content.decode()
+    assert set(ship.parents.values_list("name", flat=True)) == {"Haruno Sakura", NARUTO}
