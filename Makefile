@@ -39,7 +39,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 
 typecheck: $(VENV)/.installed
-	$(BIN)/mypy fanfold/imports fanfold/tags fanfold/core fanfold/search fanfold/social fanfold/accounts fanfold/api fanfold/works/services.py fanfold/works/posting.py fanfold/works/posting_rules.py fanfold/works/posting_chapters.py fanfold/works/forms.py fanfold/works/posting_views.py
+	$(BIN)/mypy fanfold/imports fanfold/tags fanfold/core fanfold/search fanfold/social fanfold/accounts fanfold/api fanfold/works/services.py fanfold/works/posting.py fanfold/works/posting_rules.py fanfold/works/posting_chapters.py fanfold/works/forms.py fanfold/works/posting_views.py fanfold/downloads fanfold/exchanges
 
 test: lint typecheck test-sqlite
 

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from fanfold.downloads import views
 
 app_name = "downloads"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:work_id>/<str:filename>.<str:ext>", views.download, name="file"),
+]

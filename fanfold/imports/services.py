@@ -12,7 +12,7 @@ from types import ModuleType
 from django.conf import settings
 from django.db import transaction
 
-from fanfold.imports.formats import ao3_epub, ao3_html, fanficfare, frontmatter, plaintext
+from fanfold.imports.formats import ao3_epub, ao3_html, fanficfare, fanfold_book, frontmatter, plaintext
 from fanfold.imports.formats.common import MAX_FILE_BYTES, looks_binary
 from fanfold.imports.mapping import WorkDraft, to_draft
 from fanfold.imports.models import ImportRecord
@@ -23,7 +23,7 @@ from fanfold.works.services import create_work
 
 logger = logging.getLogger(__name__)
 
-FORMATS: tuple[ModuleType, ...] = (ao3_html, ao3_epub, fanficfare, frontmatter, plaintext)
+FORMATS: tuple[ModuleType, ...] = (fanfold_book, ao3_html, ao3_epub, fanficfare, frontmatter, plaintext)
 # Files a folder import picks up; named files are always tried.
 IMPORTABLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml", ".epub", ".md", ".markdown"}
 
