@@ -16,7 +16,7 @@ from ninja import Router, Status
 from fanfold.api.common import valid_id
 from fanfold.api.schemas import Error, WorkDetailOut, WorkListOut
 from fanfold.challenges.models import CollectionItem
-from fanfold.core.permissions import can_view_work, visible_works
+from fanfold.core.permissions import can_view_work, shown_creator_pseuds, visible_works
 from fanfold.search import engine
 from fanfold.search.query import (
     CROSSOVER_CHOICES,
@@ -117,7 +117,7 @@ def list_works(request: HttpRequest):
     page = engine.search_works(query, request.user)
     results = []
     for work in page.results:
-        item = _work_fields(work)
+        item = _work_fields(work, request.user)
         item["chapters"] = chapters_display(work)
         if query.q:
             item["snippet"] = page.snippets.get(work.pk, "")
@@ -169,7 +169,7 @@ def work_detail(viewer, work_id: int) -> dict[str, Any] | None:
     work = works.filter(pk=work_id).first()
     if work is None or not can_view_work(viewer, work):
         return None
-    data = _work_fields(work)
+    data = _work_fields(work, viewer)
     data.update(
         series=[
             {"id": m.series_id, "name": m.series.title, "position": m.position}
@@ -188,6 +188,7 @@ def work_detail(viewer, work_id: int) -> dict[str, Any] | None:
                 },
             }
             for item in work.collection_items.all()
+            if item.status == CollectionItem.Status.APPROVED and item.creator_approved
         ],
         gifts=[g.recipient_name for g in sorted(work.gifts.all(), key=lambda g: g.pk)],
         notes=work.notes,
@@ -209,8 +210,9 @@ def work_detail(viewer, work_id: int) -> dict[str, Any] | None:
     return data
 
 
-def _work_fields(work: Work) -> dict[str, Any]:
-    """The blurb fields, from a work with listing data (Work.objects.with_listing_data())."""
+def _work_fields(work: Work, viewer) -> dict[str, Any]:
+    """The blurb fields, from a work with listing data (Work.objects.with_listing_data()); creators
+    hidden by an anonymous collection come out as an empty list, as "Anonymous" on the pages."""
     groups = tag_groups(work)
     ratings = groups[TagType.RATING]
     posted = getattr(work, "chapters_posted", None)
@@ -221,7 +223,7 @@ def _work_fields(work: Work) -> dict[str, Any]:
     return {
         "id": work.pk,
         "title": work.title,
-        "creators": [pseud.name for pseud in work.creator_pseuds],
+        "creators": [pseud.name for pseud in shown_creator_pseuds(viewer, work)],
         "rating": ratings[0].name if ratings else None,
         "warnings": names(TagType.WARNING),
         "categories": names(TagType.CATEGORY),

@@ -4,13 +4,26 @@ The rule:
 - staff see every work;
 - creators see their own works, drafts and works hidden by an admin included;
 - everyone else sees works that are neither drafts nor hidden by an admin;
-- restricted works are for logged-in users only.
+- restricted works are for logged-in users only;
+- a work in an unrevealed collection is hidden (until the collection's reveal time) from everyone but
+  its creators, the collection's owners and moderators, and staff.
 """
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+import datetime as dt
 
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from fanfold.challenges.models import (
+    MODERATOR_ROLES,
+    Collection,
+    CollectionItem,
+    Membership,
+    hiding_creators_q,
+    unrevealed_q,
+)
 from fanfold.social.models import Block, Bookmark, Comment, CommentPermission, CommentSettings
 from fanfold.tags.models import Tag, TagType, WranglerAssignment
 from fanfold.works.models import Creatorship, Work, WorkQuerySet
@@ -36,7 +49,26 @@ def _is_owner(user, work: Work) -> bool:
     return is_creator(user, work)
 
 
-def visible_works(user) -> WorkQuerySet:
+def _moderated_collections(user):
+    """Ids of the collections the user owns or moderates (approved), and their sub-collections."""
+    mine = Membership.objects.filter(
+        user_id=user.pk, role__in=MODERATOR_ROLES, status=Membership.Status.APPROVED
+    )
+    return Collection.objects.filter(
+        Q(pk__in=mine.values("collection_id")) | Q(parent_id__in=mine.values("collection_id"))
+    ).values("pk")
+
+
+def _unrevealed_items(user, now: dt.datetime):
+    """Items that hide their work from this user right now: in an unrevealed collection the user does
+    not moderate. The reveal is a comparison with the clock, so it happens on time by itself."""
+    items = CollectionItem.objects.consented().filter(unrevealed_q(now, "collection__"))
+    if _is_authenticated(user):
+        items = items.exclude(collection_id__in=_moderated_collections(user))
+    return items
+
+
+def visible_works(user, *, now: dt.datetime | None = None) -> WorkQuerySet:
     """The works this user may see (an anonymous user, a reader, or staff)."""
     works = Work.objects.all()
     if _is_staff(user):
@@ -44,17 +76,37 @@ def visible_works(user) -> WorkQuerySet:
     public = Q(draft=False, hidden_by_admin=False)
     if not _is_authenticated(user):
         public &= Q(restricted=False)
+    public &= ~Q(Exists(_unrevealed_items(user, now or timezone.now()).filter(work=OuterRef("pk"))))
     owner = _owner_q(user)
     return works.filter(public | owner if owner is not None else public)
 
 
-def can_view_work(user, work: Work) -> bool:
-    """The same rule as ``visible_works``, for a work already in hand (no query)."""
+def can_view_work(user, work: Work, *, now: dt.datetime | None = None) -> bool:
+    """The same rule as ``visible_works``, for a work already in hand."""
     if _is_staff(user):
         return True
     if not (work.draft or work.hidden_by_admin) and (not work.restricted or _is_authenticated(user)):
-        return True
+        now = now or timezone.now()
+        # The second question only for a work some collection hides: does this user moderate them all?
+        if (
+            not _in_unrevealed_collection(work, now)
+            or not _unrevealed_items(user, now).filter(work=work).exists()
+        ):
+            return True
     return _is_owner(user, work)  # asked last: it may cost a query
+
+
+def _in_unrevealed_collection(work: Work, now: dt.datetime) -> bool:
+    """Whether any collection hides the work now; from the prefetched items when there are some."""
+    cache = getattr(work, "_prefetched_objects_cache", {})
+    if "collection_items" in cache:
+        return any(
+            i.creator_approved
+            and i.status != CollectionItem.Status.REJECTED
+            and i.collection.is_unrevealed(now)
+            for i in cache["collection_items"]
+        )
+    return CollectionItem.objects.consented().filter(unrevealed_q(now, "collection__"), work=work).exists()
 
 
 # --- Participation: kudos, comments, bookmarks, gifts ----------------------------------------------
@@ -292,3 +344,137 @@ def wrangle_refusal(user, tag: Tag | None = None) -> str | None:
 
 def can_wrangle(user, tag: Tag | None = None) -> bool:
     return wrangle_refusal(user, tag) is None
+
+
+# --- Collections: moderation, posting, anonymity ------------------------------------------------------
+#
+# Owners and moderators of a collection (approved memberships) moderate it and its sub-collections;
+# staff moderate every collection.
+
+
+def _membership(user, collection: Collection) -> Membership | None:
+    if not _is_authenticated(user):
+        return None
+    return Membership.objects.filter(user_id=user.pk, collection=collection).first()
+
+
+def can_moderate_collection(user, collection: Collection) -> bool:
+    """Owners and moderators of the collection or of its parent; staff."""
+    if _is_staff(user):
+        return True
+    if not _is_active_account(user):
+        return False
+    ids = [collection.pk] + ([collection.parent_id] if collection.parent_id else [])
+    return Membership.objects.filter(
+        user_id=user.pk, collection_id__in=ids, role__in=MODERATOR_ROLES, status=Membership.Status.APPROVED
+    ).exists()
+
+
+def can_edit_collection(user, collection: Collection) -> bool:
+    """Settings are for owners (of the collection or its parent) and staff."""
+    if _is_staff(user):
+        return True
+    if not _is_active_account(user):
+        return False
+    ids = [collection.pk] + ([collection.parent_id] if collection.parent_id else [])
+    return Membership.objects.filter(
+        user_id=user.pk, collection_id__in=ids, role=Membership.Role.OWNER, status=Membership.Status.APPROVED
+    ).exists()
+
+
+def is_collection_member(user, collection: Collection) -> bool:
+    """An approved member of any role (owners and moderators are members too)."""
+    membership = _membership(user, collection)
+    return membership is not None and membership.status == Membership.Status.APPROVED
+
+
+def post_to_collection_refusal(user, collection: Collection) -> str | None:
+    """Why this user may not add works to the collection, or None."""
+    if not _is_active_account(user):
+        return "Log in to add works to a collection."
+    if can_moderate_collection(user, collection):
+        return None
+    if not collection.open:
+        return f"{collection.title} is closed: it does not take new works."
+    if collection.members_only and not is_collection_member(user, collection):
+        return f"Only members of {collection.title} can add works to it."
+    return None
+
+
+def can_post_to_collection(user, collection: Collection) -> bool:
+    return post_to_collection_refusal(user, collection) is None
+
+
+def creators_hidden(work: Work, *, now: dt.datetime | None = None) -> bool:
+    """Whether the work is in an anonymous collection that has not revealed its creators yet."""
+    now = now or timezone.now()
+    cache = getattr(work, "_prefetched_objects_cache", {})
+    if "collection_items" in cache:
+        return any(
+            i.creator_approved
+            and i.status != CollectionItem.Status.REJECTED
+            and i.collection.hides_creators(now)
+            for i in cache["collection_items"]
+        )
+    return (
+        CollectionItem.objects.consented().filter(hiding_creators_q(now, "collection__"), work=work).exists()
+    )
+
+
+def can_see_creators(user, work: Work, *, now: dt.datetime | None = None) -> bool:
+    """Everyone, unless the creators are hidden; then the creators, the hiding collections' moderators
+    and staff."""
+    now = now or timezone.now()
+    if not creators_hidden(work, now=now) or _is_staff(user):
+        return True
+    if not _is_authenticated(user):
+        return False
+    if is_creator(user, work):
+        return True
+    hiding = CollectionItem.objects.consented().filter(hiding_creators_q(now, "collection__"), work=work)
+    return not hiding.exclude(collection_id__in=_moderated_collections(user)).exists()
+
+
+def hidden_creators_q(viewer, *, now: dt.datetime | None = None) -> Q:
+    """Works whose creators this viewer may not see: creator listings leave them out (a Q on Work)."""
+    if _is_staff(viewer):
+        return Q(pk__in=[])
+    items = CollectionItem.objects.consented().filter(
+        hiding_creators_q(now or timezone.now(), "collection__")
+    )
+    if _is_authenticated(viewer):
+        items = items.exclude(collection_id__in=_moderated_collections(viewer))
+    hidden = Q(Exists(items.filter(work=OuterRef("pk"))))
+    owner = _owner_q(viewer)
+    return hidden & ~owner if owner is not None else hidden
+
+
+def works_with_hidden_creators(work_ids=None, *, now: dt.datetime | None = None) -> set[int]:
+    """Ids of works (of ``work_ids``, or all) whose creators an anonymous collection hides now: one
+    query for a whole page or feed instead of one per work."""
+    items = CollectionItem.objects.consented().filter(
+        hiding_creators_q(now or timezone.now(), "collection__")
+    )
+    if work_ids is not None:
+        items = items.filter(work_id__in=list(work_ids))
+    return set(items.values_list("work_id", flat=True))
+
+
+def creators_hidden_expression(*, now: dt.datetime | None = None) -> Exists:
+    """``Work.objects.annotate(creators_hidden_now=creators_hidden_expression())``: the listing query
+    carries the answer, so blurbs need no query of their own (the byline filter reads it)."""
+    items = CollectionItem.objects.consented().filter(
+        hiding_creators_q(now or timezone.now(), "collection__")
+    )
+    return Exists(items.filter(work=OuterRef("pk")))
+
+
+def shown_creator_pseuds(viewer, work: Work) -> list:
+    """The pseuds to show as the work's creators to this viewer: [] ("Anonymous") while an anonymous
+    collection hides them from the viewer. Reads the ``creators_hidden_now`` annotation when present."""
+    hidden = getattr(work, "creators_hidden_now", None)
+    if hidden is None:
+        hidden = creators_hidden(work)
+    if hidden and not can_see_creators(viewer, work):
+        return []
+    return work.creator_pseuds

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from fanfold.core.permissions import visible_works
+from fanfold.core.permissions import visible_works, works_with_hidden_creators
 from fanfold.search.engine import filter_tag_ids_for_tags
 from fanfold.tags.models import Tag
 from fanfold.tags.views import tag_by_name
@@ -54,7 +54,11 @@ class TagWorksFeed(Feed):
             )
             .order_by("-updated", "-id")
         )
-        return list(works[:FEED_SIZE])
+        items = list(works[:FEED_SIZE])
+        hidden = works_with_hidden_creators(w.pk for w in items)  # one query for the feed
+        for work in items:
+            setattr(work, "creators_hidden", work.pk in hidden)  # noqa: B010 (not a model field)
+        return items
 
     def item_title(self, item: Work) -> str:
         return item.title
@@ -66,6 +70,8 @@ class TagWorksFeed(Feed):
         return item.summary  # safe HTML; the Atom writer escapes it into <summary type="html">
 
     def item_author_name(self, item: Work) -> str:
+        if getattr(item, "creators_hidden", False):  # an anonymous collection's work; feeds are public
+            return "Anonymous"
         return ", ".join(str(pseud) for pseud in item.creator_pseuds) or "Anonymous"
 
     def item_pubdate(self, item: Work) -> dt.datetime:

@@ -25,7 +25,13 @@ class WorkQuerySet(models.QuerySet["Work"]):
             .annotate(n=models.Count("pk"))
             .values("n")
         )
-        return self.annotate(chapters_posted=Coalesce(models.Subquery(chapters_posted), 0)).prefetch_related(
+        from fanfold.core.permissions import creators_hidden_expression  # local: permissions imports works
+
+        # Whether an anonymous collection hides the creators: bylines need no query of their own.
+        return self.annotate(
+            chapters_posted=Coalesce(models.Subquery(chapters_posted), 0),
+            creators_hidden_now=creators_hidden_expression(),
+        ).prefetch_related(
             models.Prefetch("creatorships", queryset=Creatorship.objects.select_related("pseud__user")),
             models.Prefetch("tags", queryset=Tag.objects.order_by("name")),
             models.Prefetch("series_memberships", queryset=SeriesWork.objects.select_related("series")),

@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
 from fanfold.accounts.models import Pseud
-from fanfold.challenges.models import Collection, CollectionItem, CollectionPrompt
+from fanfold.challenges.models import (
+    CalendarFill,
+    Collection,
+    CollectionItem,
+    CollectionPrompt,
+    PromptCalendar,
+)
 from fanfold.imports.mapping import WorkDraft
 from fanfold.search.indexing import index_works
 from fanfold.tags.models import TagType
@@ -94,15 +101,19 @@ def create_work(
         position = series_draft.position or (series.memberships.count() + 1)
         SeriesWork.objects.create(series=series, work=work, position=position)
     for collection_draft in draft.collections:
-        collection = _collection_for(collection_draft.name)
+        collection = _collection_for(collection_draft.name, published)
+        calendar = collection.calendar_or_none
         prompt = None
         if collection_draft.prompt_day or collection_draft.prompt_text:
             prompt = _prompt_for(collection, collection_draft.prompt_day, collection_draft.prompt_text)
-            prompt_tags = get_or_create_tags(
-                TagType.ADDITIONAL, collection_draft.prompt_tags, draft.canonical_names.get("additional")
-            )
-            prompt.tags.add(*prompt_tags)
-        CollectionItem.objects.create(collection=collection, work=work, prompt=prompt)
+            if calendar is None:  # an event's own prompts are its moderators' to tag
+                prompt_tags = get_or_create_tags(
+                    TagType.ADDITIONAL, collection_draft.prompt_tags, draft.canonical_names.get("additional")
+                )
+                prompt.tags.add(*prompt_tags)
+        item = CollectionItem.objects.create(collection=collection, work=work, prompt=prompt)
+        if calendar is not None and prompt is not None and prompt.day and prompt.day <= calendar.days:
+            CalendarFill.objects.create(item=item, day=prompt.day, prompt=prompt)
     Gift.objects.bulk_create(Gift(work=work, recipient_name=name[:100]) for name in draft.gifts)
     RelatedWork.objects.bulk_create(
         RelatedWork(
@@ -122,18 +133,39 @@ def _series_for(title: str, creators: list[Pseud]) -> Series:
     return existing.distinct().first() or Series.objects.create(title=title[:255])
 
 
-def _collection_for(title: str) -> Collection:
+def _collection_for(title: str, on: dt.date | None = None) -> Collection:
+    """The collection an imported work names: an existing prompt calendar of that name ("Whumptober"
+    finds the event "Whumptober 2024"; the one running on ``on``, else of that year, else the latest),
+    else the collection of that name, created if need be."""
     name = slugify(title)[:100] or "collection"
+    calendars = list(
+        PromptCalendar.objects.select_related("collection").filter(
+            Q(collection__name=name)
+            | Q(collection__name__startswith=f"{name}-")
+            | Q(collection__title__iexact=title.strip())
+            | Q(collection__title__istartswith=f"{title.strip()} ")
+        )
+    )
+    if calendars:
+
+        def rank(calendar: PromptCalendar) -> tuple:
+            running = on is not None and calendar.start_date <= on <= calendar.end_date
+            same_year = on is not None and calendar.start_date.year == on.year
+            return (calendar.collection.name == name, running, same_year, calendar.start_date)
+
+        return max(calendars, key=rank).collection
     collection, _ = Collection.objects.get_or_create(name=name, defaults={"title": title[:255]})
     return collection
 
 
 def _prompt_for(collection: Collection, day: int | None, text: str) -> CollectionPrompt:
-    """An event's prompt for that day (whatever wording the fill used), else one by its text."""
+    """An event's prompt for that day (the alternative the fill names, else the day's first), else one by
+    its text; created when the collection has none."""
     if day:
-        prompt = collection.prompts.filter(day=day).first()
-        if prompt:
-            return prompt
+        prompts = list(collection.prompts.filter(day=day).order_by("id"))
+        named = [p for p in prompts if text and p.text.casefold() == text.strip().casefold()]
+        if named or prompts:
+            return (named or prompts)[0]
     elif text:
         prompt = collection.prompts.filter(day__isnull=True, text__iexact=text).first()
         if prompt:
