@@ -442,6 +442,8 @@ class Notification(models.Model):
         NEW_WORK = "new_work", "New work"
         NEW_CHAPTER = "new_chapter", "New chapter"
         KUDOS = "kudos", "Kudos"
+        ASSIGNMENT = "assignment", "Gift exchange assignment"
+        COLLECTION = "collection", "Collection"
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=12, choices=Kind.choices)

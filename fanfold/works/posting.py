@@ -234,7 +234,15 @@ def post_work(user, data: WorkInput) -> Work:
         index_works([work.pk])
         if not work.draft:
             enqueue_subscriber_notifications(work)
+            _check_exchange_gifts(work)
     return work
+
+
+def _check_exchange_gifts(work: Work) -> None:
+    """A posted gift may answer a gift-exchange assignment; checked once the post has committed."""
+    from fanfold.exchanges.services import record_posted_gifts  # local: exchanges imports works
+
+    transaction.on_commit(lambda: record_posted_gifts(work))
 
 
 @dataclass
@@ -483,6 +491,8 @@ def update_work(user, work: Work, changes: dict[str, Any]) -> Work:
         index_works([work.pk])
         if publishing:
             enqueue_subscriber_notifications(work)
+        if not work.draft:
+            _check_exchange_gifts(work)
     return work
 
 
@@ -525,6 +535,7 @@ def publish_work(user, work: Work) -> Work:
         _publish(work, timezone.localdate())
         index_works([work.pk])
         enqueue_subscriber_notifications(work)
+        _check_exchange_gifts(work)
     return work
 
 
