@@ -10,6 +10,7 @@ import dj_database_url
 from fanfold.core.env import (
     ConfigError,
     env_bool,
+    env_choice,
     env_int,
     env_list,
     env_path,
@@ -21,13 +22,21 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env_path("FANFOLD_DATA_DIR", Path.cwd() / "data")
 
 DEBUG = env_bool("FANFOLD_DEBUG", False)
+# Production mode: served over HTTPS behind a reverse proxy, with every browser protection on.
+PRODUCTION = env_bool("FANFOLD_PRODUCTION", False)
+if PRODUCTION and DEBUG:
+    raise ConfigError("FANFOLD_DEBUG cannot be true when FANFOLD_PRODUCTION is true")
 SECRET_KEY = secret_from_env_or_file("FANFOLD_SECRET_KEY", "FANFOLD_SECRET_KEY_FILE", DATA_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("FANFOLD_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("FANFOLD_CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("FANFOLD_SITE_NAME", "Fanfold")
 DEFAULT_WORK_LANGUAGE = env_str("FANFOLD_DEFAULT_LANGUAGE", "en")
-# The archive's public address, for links in email (password resets, notifications).
-BASE_URL = env_str("FANFOLD_BASE_URL", "http://localhost:8000").rstrip("/")
+# The archive's public address, for links in email (password resets, notifications). In production
+# it defaults to https:// and the first allowed host name.
+_default_base_url = "http://localhost:8000"
+if PRODUCTION and ALLOWED_HOSTS and not ALLOWED_HOSTS[0].startswith((".", "*")):
+    _default_base_url = f"https://{ALLOWED_HOSTS[0]}"
+BASE_URL = env_str("FANFOLD_BASE_URL", _default_base_url).rstrip("/")
 if not BASE_URL.startswith(("http://", "https://")):
     raise ConfigError(f"FANFOLD_BASE_URL={BASE_URL!r} must start with http:// or https://")
 
@@ -55,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fanfold.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,6 +99,13 @@ TEMPLATES = [
 ]
 
 
+# NORMAL loses nothing when a process is killed; FULL also keeps the last commits through a power cut
+# or kernel crash (one more fsync per commit), so production defaults to it.
+SQLITE_SYNCHRONOUS = env_str("FANFOLD_SQLITE_SYNCHRONOUS", "FULL" if PRODUCTION else "NORMAL").upper()
+if SQLITE_SYNCHRONOUS not in {"NORMAL", "FULL"}:
+    raise ConfigError(f"FANFOLD_SQLITE_SYNCHRONOUS={SQLITE_SYNCHRONOUS!r} must be NORMAL or FULL")
+
+
 def _database() -> dict[str, Any]:
     url = env_str("DATABASE_URL", "")
     if url:
@@ -109,7 +126,7 @@ def _database() -> dict[str, Any]:
             # WAL lets readers work while one writer writes; IMMEDIATE avoids
             # "database is locked" upgrades from read to write inside a transaction.
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS}; PRAGMA foreign_keys=ON; "
                 "PRAGMA busy_timeout=10000; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
             ),
             "transaction_mode": "IMMEDIATE",
@@ -127,6 +144,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# fanfold.core.worker: a RUNNING task whose worker died is run again (at most this many attempts);
+# one claimed by a worker on another machine counts as dead after this long.
+FANFOLD_TASK_STALE_SECONDS = env_int("FANFOLD_TASK_STALE_SECONDS", 3600, minimum=60)
+FANFOLD_TASK_MAX_ATTEMPTS = env_int("FANFOLD_TASK_MAX_ATTEMPTS", 3, minimum=1, maximum=100)
 
 CACHES = {
     "default": (
@@ -200,6 +222,36 @@ FANFOLD_SIGNUPS_OPEN = env_bool("FANFOLD_SIGNUPS_OPEN", True)
 # the client's address is read from X-Forwarded-For.
 FANFOLD_RATE_LIMITS_ENABLED = env_bool("FANFOLD_RATE_LIMITS", True)
 FANFOLD_TRUSTED_PROXIES = env_int("FANFOLD_TRUSTED_PROXIES", 0, minimum=0, maximum=10)
+
+# HTTPS and browser protections (docs/deployment.md). FANFOLD_HTTPS says the public address is https://
+# (production implies it); each protection can still be turned off on its own.
+HTTPS = env_bool("FANFOLD_HTTPS", PRODUCTION)
+# Behind a reverse proxy that terminates TLS, its X-Forwarded-Proto header says the request was https.
+# Only safe when the app server is reachable from the proxy alone (fanfold serve binds 127.0.0.1).
+if env_bool("FANFOLD_PROXY_SSL_HEADER", HTTPS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("FANFOLD_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("FANFOLD_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("FANFOLD_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("FANFOLD_HSTS_PRELOAD", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("FANFOLD_SECURE_COOKIES", HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = env_choice(
+    "FANFOLD_REFERRER_POLICY",
+    "same-origin",
+    ["no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin", "origin"],
+)
+X_FRAME_OPTIONS = env_choice("FANFOLD_X_FRAME_OPTIONS", "DENY", ["DENY", "SAMEORIGIN"])
+# Content-Security-Policy (fanfold.core.csp): scripts only from this site, never inline; see csp.py.
+FANFOLD_CSP = env_str("FANFOLD_CSP", "")  # replaces the whole policy when set
+FANFOLD_CSP_REPORT_ONLY = env_bool("FANFOLD_CSP_REPORT_ONLY", False)
+# Turning preload or subdomains off is a deliberate choice here, not an oversight to warn about.
+SILENCED_SYSTEM_CHECKS = [
+    *([] if not SECURE_HSTS_SECONDS or SECURE_HSTS_PRELOAD else ["security.W021"]),
+    *([] if not SECURE_HSTS_SECONDS or SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+]
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "works:home"

@@ -46,6 +46,17 @@ def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int
     return number
 
 
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    """One of a fixed set of values, compared without regard to case; returned as spelled in choices."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    for choice in choices:
+        if value.strip().lower() == choice.lower():
+            return choice
+    raise ConfigError(f"{name}={value!r} must be one of: {', '.join(choices)}")
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
@@ -71,13 +82,38 @@ def secret_from_env_or_file(name: str, file_name: str, fallback_file: Path) -> s
         except OSError as exc:
             raise ConfigError(f"{file_name}={file_value!r} cannot be read: {exc.strerror}") from None
     try:
-        return fallback_file.read_text().strip()
+        return _read_when_written(fallback_file)
     except FileNotFoundError:
         pass
     import secrets
 
     fallback_file.parent.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_urlsafe(50)
-    fallback_file.write_text(secret)
-    fallback_file.chmod(0o600)
+    # O_EXCL: when several server processes start at once, the first one's key wins and the others
+    # read it; 0o600 from the start, so the key is never readable by others, not even briefly.
+    try:
+        fd = os.open(fallback_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_when_written(fallback_file)
+    with os.fdopen(fd, "w") as f:
+        f.write(secret)
+        f.flush()
+        os.fsync(f.fileno())
+    GENERATED_FILES.add(fallback_file.resolve())
     return secret
+
+
+# Files this process generated (the secret key of a fresh data directory): `fanfold restore` may
+# replace them, since nothing has used them yet.
+GENERATED_FILES: set[Path] = set()
+
+
+def _read_when_written(path: Path) -> str:
+    import time
+
+    for _ in range(50):  # another process created the file a moment ago and is writing it
+        value = path.read_text().strip()
+        if value:
+            return value
+        time.sleep(0.01)
+    raise ConfigError(f"{path} is empty; delete it to have a new secret key generated")
