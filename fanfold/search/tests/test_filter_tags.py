@@ -113,10 +113,13 @@ def test_a_refused_action_enqueues_nothing(harbour, staff, django_capture_on_com
     assert rating is not None
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(wrangling.WranglingError):
         wrangling.make_synonym(staff, rating, harbour["middle"])
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValueError):
-        with transaction.atomic():
-            wrangling.add_meta_tag(staff, harbour["middle"], canonical("Rolled Back"))
-            raise ValueError("the surrounding unit of work fails")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ValueError),
+        transaction.atomic(),
+    ):
+        wrangling.add_meta_tag(staff, harbour["middle"], canonical("Rolled Back"))
+        raise ValueError("the surrounding unit of work fails")
     assert DBTaskResult.objects.count() == 0
 
 
@@ -132,6 +135,5 @@ def test_works_affected_by_a_tag_include_synonyms_and_sub_tags(harbour):
 
 def test_filter_tags_of_a_work_without_tags_is_empty(archive):
     work = make_work(title="Untagged", fandoms=["Naruto"])
-    WorkTagModel = work.tags.through
-    WorkTagModel.objects.filter(work=work).delete()
+    work.tags.through.objects.filter(work=work).delete()
     assert filter_tags_of([work.id]) == {work.id: {}}
