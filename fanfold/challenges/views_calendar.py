@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -130,6 +131,7 @@ def calendar_completionists(request: HttpRequest, name: str) -> HttpResponse:
     )
 
 
+@login_required
 def calendar_settings(request: HttpRequest, name: str) -> HttpResponse:
     collection = get_collection(name)
     if not can_edit_collection(request.user, collection):

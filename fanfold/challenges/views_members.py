@@ -25,7 +25,7 @@ from fanfold.challenges.services import (
     remove_work_from_collection,
 )
 from fanfold.challenges.views import collection_url, get_collection
-from fanfold.core.permissions import can_edit_collection, can_moderate_collection
+from fanfold.core.permissions import can_edit_collection, can_moderate_collection, is_creator
 from fanfold.works.models import Creatorship, Work
 
 
@@ -98,6 +98,8 @@ def membership_decision(request: HttpRequest, name: str, membership_id: int) -> 
     """Approve or refuse a request, remove a member, or change a role."""
     collection = get_collection(name)
     membership = get_object_or_404(Membership, pk=membership_id, collection=collection)
+    if not can_moderate_collection(request.user, collection):
+        raise Http404("No such page.")
     action = request.POST.get("action", "")
     try:
         if action == "approve":
@@ -154,6 +156,8 @@ def moderate(request: HttpRequest, name: str, item_id: int) -> HttpResponse:
     item = get_object_or_404(
         CollectionItem.objects.select_related("work", "collection"), pk=item_id, collection=collection
     )
+    if not (can_moderate_collection(request.user, collection) or is_creator(request.user, item.work)):
+        raise Http404("No such page.")
     action = request.POST.get("action", "")
     try:
         if action in ("approve", "reject"):

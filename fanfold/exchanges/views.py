@@ -118,6 +118,8 @@ def signup(request: HttpRequest, name: str) -> HttpResponse:
 def delete_signup(request: HttpRequest, name: str, pk: int) -> HttpResponse:
     exchange = _exchange(name)
     signup_obj = get_object_or_404(exchange.signups, pk=pk)
+    if signup_obj.user_id != request.user.pk and not can_moderate_exchange(request.user, exchange):
+        raise Http404("No such sign-up.")
     try:
         services.delete_signup(request.user, signup_obj)
         messages.success(request, "The sign-up was deleted.")

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from fanfold.accounts.models import Pseud
 from fanfold.core import permissions
-from fanfold.core.html import TEXT_FORMATS, html_to_text, user_text_to_safe_html
+from fanfold.core.html import TEXT_FORMATS, MarkdownTooComplex, html_to_text, user_text_to_safe_html
 from fanfold.core.languages import LANGUAGES, language_code
 from fanfold.core.text import count_words, normalize_key
 from fanfold.social.models import CommentPermission
@@ -149,7 +149,10 @@ def _text_format(value: str, field_name: str = "text_format") -> str:
 
 def _safe_html(text: str, text_format: str, *, limit: int, what: str, field_name: str) -> str:
     text = _checked_length(text, limit, what, field_name)
-    return user_text_to_safe_html(text, text_format) if text else ""
+    try:
+        return user_text_to_safe_html(text, text_format) if text else ""
+    except MarkdownTooComplex as error:
+        raise PostingError(f"{what}: {error}", field_name) from None
 
 
 def clean_title(value: str) -> str:

@@ -326,11 +326,25 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     """A file through the importer becomes a draft, opened in the edit form for checking."""
+    from fanfold.imports.limits import max_upload_bytes
+
     _require_poster(request)
+    limit = max_upload_bytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    # Refuse an oversized body from its Content-Length, before Django spools it to disk; the multipart
+    # envelope around the file is small, so 64 KiB of slack is plenty.
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if request.method == "POST" and declared > limit + 64 * 1024:
+        form = UploadForm({})  # bound and cleaned (nothing read from the body), so it can hold the error
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, f"The file is too large: the limit is {_size(limit)}.")
+        return render(request, "works/import_upload.html", {"form": form, "limit": _size(limit)}, status=413)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         suffix = Path(upload.name or "").suffix.lower()
         if suffix not in IMPORTABLE_SUFFIXES:
             form.add_error(
@@ -351,12 +365,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("works:edit", work_id=work.pk)
     status = 400 if form.errors else 200
-    return render(
-        request,
-        "works/import_upload.html",
-        {"form": form, "limit": _size(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)},
-        status=status,
-    )
+    return render(request, "works/import_upload.html", {"form": form, "limit": _size(limit)}, status=status)
 
 
 def _size(n: int) -> str:

@@ -47,6 +47,7 @@ from fanfold.imports.formats.markup import (
     strip_namespaces,
     text_of,
 )
+from fanfold.imports.limits import ZIP_RATIO_MIN_BYTES
 from fanfold.imports.parsed import ImportFailed, ParsedChapter, ParsedSeries, ParsedWork
 
 SOURCE_FORMAT = "ao3_epub"
@@ -57,7 +58,7 @@ MAX_MEMBER_BYTES = MAX_TEXT_CHARS  # one XHTML or OPF file, uncompressed
 MAX_SPINE_BYTES = 2 * MAX_TEXT_CHARS  # all text documents together (markup included)
 # The ratio check is for members big enough to hurt; a few KiB of repeated markup can
 # legitimately compress 200-fold and costs nothing to read.
-RATIO_CHECK_MIN_BYTES = 256 * 1024
+RATIO_CHECK_MIN_BYTES = ZIP_RATIO_MIN_BYTES
 _SNIFF_PEEK_BYTES = 64 * 1024
 
 _HTML_TYPES = {"application/xhtml+xml", "text/html", "application/html"}
@@ -96,7 +97,8 @@ class _Archive:
                 raise ImportFailed(
                     f"the EPUB member {info.filename[:80]!r} is compressed suspiciously well (a zip bomb?)"
                 )
-        self.infos = {info.filename: info for info in infos if not info.is_dir()}
+        # A member may have an empty name (found by fuzzing): zipfile's is_dir() fails on it.
+        self.infos = {info.filename: info for info in infos if info.filename and not info.is_dir()}
         self._lower = {name.lower(): name for name in self.infos}
 
     def find(self, name: str) -> str | None:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import codecs
 import re
 
+# Limits that keep a hostile or broken file from eating the machine (re-exported for the parsers).
+from fanfold.imports.limits import (  # noqa: F401
+    MAX_FILE_BYTES,
+    MAX_LINES,
+    MAX_TEXT_CHARS,
+    MAX_ZIP_MEMBERS,
+    MAX_ZIP_RATIO,
+    MAX_ZIP_TOTAL_BYTES,
+)
 from fanfold.imports.parsed import ImportFailed
-
-# Limits that keep a hostile or broken file from eating the machine.
-MAX_FILE_BYTES = 50 * 1024 * 1024  # a raw file
-MAX_TEXT_CHARS = 20 * 1024 * 1024  # decoded text of one work
-MAX_ZIP_MEMBERS = 2_000
-MAX_ZIP_TOTAL_BYTES = 200 * 1024 * 1024  # uncompressed, all members
-MAX_ZIP_RATIO = 200  # uncompressed / compressed, per member
 
 
 def check_size(data: bytes) -> None:
@@ -58,6 +60,8 @@ def decode_text(data: bytes) -> str:
             text = data.decode("cp1252", errors="replace")
     if len(text) > MAX_TEXT_CHARS:
         raise ImportFailed("the text is too long to be one work")
+    if text.count("\n") > MAX_LINES:
+        raise ImportFailed(f"the text has more than {MAX_LINES:,} lines, too many to be one work")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ImportFailed("the file is empty")

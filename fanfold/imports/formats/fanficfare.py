@@ -411,27 +411,26 @@ def _drop_end_marker(lines: list[str]) -> list[str]:
 def _chapter_html(lines: list[str]) -> str:
     """html2text's output back to paragraphs: soft wraps joined, "  " line ends kept as breaks."""
     out: list[str] = []
-    paragraph = ""
+    # The paragraph's pieces and separators, joined once at its end: growing one string line by line
+    # is quadratic, minutes for a file that is one long paragraph.
+    paragraph: list[str] = []
     hard_break = False
     for raw in lines:
         line = _H2T_ESCAPE.sub(r"\1", raw.rstrip("\r"))
         stripped = line.strip()
         if not stripped:
             if paragraph:
-                out.append(paragraph)
-                paragraph = ""
+                out.append("".join(paragraph))
+                paragraph = []
             out.append("")
             continue
         starts_new = is_divider(stripped) or bool(_LIST_ITEM.match(line))
-        if not paragraph:
-            paragraph = stripped
-        elif hard_break or starts_new:
-            paragraph = f"{paragraph}\n{stripped}"
-        else:
-            paragraph = f"{paragraph} {stripped}"
+        if paragraph:
+            paragraph.append("\n" if hard_break or starts_new else " ")
+        paragraph.append(stripped)
         hard_break = line.endswith("  ") or is_divider(stripped)
     if paragraph:
-        out.append(paragraph)
+        out.append("".join(paragraph))
     return text_to_html("\n".join(out))
 
 

@@ -22,7 +22,7 @@ import yaml
 from lxml import etree
 from markdown_it import MarkdownIt
 
-from fanfold.core.html import sanitize
+from fanfold.core.html import MarkdownTooComplex, check_markdown_markup, sanitize
 from fanfold.imports.formats.common import clean_value, decode_text, split_list
 from fanfold.imports.formats.dates import parse_date
 from fanfold.imports.formats.markup import (
@@ -33,6 +33,7 @@ from fanfold.imports.formats.markup import (
     parse_html,
     text_of,
 )
+from fanfold.imports.limits import MAX_ELEMENTS, MAX_MARKDOWN_MARKUP
 from fanfold.imports.parsed import (
     ImportFailed,
     ParsedChapter,
@@ -219,6 +220,17 @@ def parse(data: bytes, filename: str = "") -> ParsedWork:
     _read_metadata(meta, work)
 
     is_html = filename.lower().endswith(_HTML_SUFFIXES) or bool(_HTML_BLOCK_START.match(body))
+    if not is_html:
+        try:
+            check_markdown_markup(body, MAX_MARKDOWN_MARKUP)
+        except MarkdownTooComplex:
+            raise ImportFailed(
+                f"the Markdown has more than {MAX_MARKDOWN_MARKUP:,} line breaks and markup characters, "
+                "too many to convert in reasonable time: save it as HTML instead"
+            ) from None
+    # Count tags before libxml2 (or markdown-it, for inline HTML) spends time on an element flood.
+    if body.count("<") > MAX_ELEMENTS:
+        raise ImportFailed(f"the document has more than {MAX_ELEMENTS:,} elements")
     html = body if is_html else _MARKDOWN.render(body)
     if not html.strip():
         raise ImportFailed("the file has no story text after the front matter")

@@ -21,10 +21,11 @@ from lxml import etree
 
 from fanfold.core.html import sanitize
 from fanfold.imports.formats.common import check_size
+
+# libxml2 stops at 256 levels already (ERR_RESOURCE_LIMIT, turned into ImportFailed).
+from fanfold.imports.limits import MAX_DEPTH, MAX_ELEMENTS
 from fanfold.imports.parsed import ImportFailed
 
-MAX_ELEMENTS = 2_000_000
-MAX_DEPTH = 500  # libxml2 stops at 256 already (ERR_RESOURCE_LIMIT, turned into ImportFailed)
 # Each element needs at least one "<"; counting them first refuses an element flood
 # before libxml2 spends memory on it.
 _MAX_TAG_OPENERS = 2 * MAX_ELEMENTS
@@ -65,8 +66,11 @@ def detect_html_encoding(data: bytes) -> str:
 
 def _raise_on_resource_errors(error_log: Iterable[etree._LogEntry]) -> None:
     for entry in error_log:
-        if entry.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT or "Excessive depth" in entry.message:
+        if "excessive depth" in entry.message.lower():
             raise ImportFailed("the document is nested too deeply to be a story")
+        if entry.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
+            # libxml2's other limit without huge_tree: one piece of text or markup over 10 MB.
+            raise ImportFailed("the document holds a single piece of text over 10 MB, too large to read")
         if "amplification" in entry.message.lower():
             raise ImportFailed("the document expands entities too much (refused for safety)")
 
@@ -139,7 +143,11 @@ def parse_xml(data: bytes, what: str = "XML") -> Element:
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
-        _raise_on_resource_errors([*parser.error_log, *exc.error_log])
+        # Only this parser's log: exc.error_log is lxml's thread-wide log, which still holds the errors of
+        # earlier documents (a deeply nested one would make every later failure look "too deep").
+        _raise_on_resource_errors(parser.error_log)
+        if "excessive depth" in str(exc).lower():
+            raise ImportFailed("the document is nested too deeply to be a story") from None
         raise MalformedXML(f"the {what} is not well-formed ({_one_line(exc)})") from exc
     except ValueError as exc:
         raise ImportFailed(f"the {what} is not readable ({_one_line(exc)})") from exc
@@ -173,10 +181,13 @@ def strip_namespaces(root: Element) -> Element:
         if isinstance(element.tag, str) and element.tag.startswith("{"):
             element.tag = element.tag.rsplit("}", 1)[-1]
         for name in [n for n in element.attrib if n.startswith("{")]:
-            value = element.attrib.pop(name)
             local = name.rsplit("}", 1)[-1]  # opf:role -> role, xml:lang -> lang
-            if local not in element.attrib:
-                element.attrib[local] = value
+            # libxml2 accepts namespaced names lxml refuses to look up again ("Invalid tag name",
+            # found by fuzzing): such an attribute stays as it is.
+            with contextlib.suppress(ValueError):
+                value = element.attrib.pop(name)
+                if local and local not in element.attrib:
+                    element.attrib[local] = value
     etree.cleanup_namespaces(root)
     return root
 
