@@ -18,6 +18,7 @@ from django.db.models import Count, F, ProtectedError
 from django.utils import timezone
 
 from fanfold.accounts.models import ORPHAN_USERNAME, Preference, Pseud, User
+from fanfold.search.fast.changes import note_changed
 from fanfold.search.indexing import index_works
 from fanfold.search.models import SearchDocument
 from fanfold.social.models import Bookmark, Comment, Kudo
@@ -285,6 +286,7 @@ def _delete_works(user: User) -> set[int]:
     series_ids = set(Series.objects.filter(memberships__work_id__in=sole).values_list("pk", flat=True))
     SearchDocument.objects.filter(work_id__in=sole).delete()
     Work.objects.filter(pk__in=sole).delete()
+    note_changed(sole)
     # A series whose every part was deleted is left with nothing to show.
     Series.objects.filter(pk__in=series_ids).annotate(parts=Count("memberships")).filter(parts=0).delete()
     return shared
@@ -293,6 +295,7 @@ def _delete_works(user: User) -> set[int]:
 def _decrement(field: str, work_ids: list[int]) -> None:
     for work_id, n in Counter(work_ids).items():
         Work.objects.filter(pk=work_id).update(**{field: F(field) - n})
+    note_changed(set(work_ids))
 
 
 @transaction.atomic

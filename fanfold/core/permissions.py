@@ -68,6 +68,20 @@ def _unrevealed_items(user, now: dt.datetime):
     return items
 
 
+def is_staff(user) -> bool:
+    """Staff see every work, drafts and hidden ones included."""
+    return _is_staff(user)
+
+
+def is_signed_in(user) -> bool:
+    return _is_authenticated(user)
+
+
+def unrevealed_work_ids(user, *, now: dt.datetime | None = None) -> list[int]:
+    """Ids of the works an unrevealed collection hides from this user right now (see visible_works)."""
+    return list(_unrevealed_items(user, now or timezone.now()).values_list("work_id", flat=True))
+
+
 def visible_works(user, *, now: dt.datetime | None = None) -> WorkQuerySet:
     """The works this user may see (an anonymous user, a reader, or staff)."""
     works = Work.objects.all()

@@ -6,6 +6,10 @@ with the search document whenever a work is written (``search.indexing.index_wor
 wrangling changes what tags mean, for every affected work by ``recompute_for_tags`` — run in the
 background (``search.tasks.recompute_filter_tags``), set-based and in batches, never inside the
 wrangler's request.
+
+Every refresh also appends the works to the search change log (``search.fast.changes``), which is
+how the in-memory indexes of all server processes learn of writes: ``index_works`` always comes
+through here.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from fanfold.search.fast.changes import note_changed
 from fanfold.search.models import WorkFilterTag
 from fanfold.tags.models import Tag, sub_tag_ids
 from fanfold.works.models import WorkTag
@@ -82,6 +87,8 @@ def refresh_filter_tags(work_ids: Iterable[int]) -> int:
         with transaction.atomic():
             WorkFilterTag.objects.filter(work_id__in=batch).delete()
             WorkFilterTag.objects.bulk_create(rows, batch_size=2000)
+            # In the same transaction: every process's search index replays it (search.fast).
+            note_changed(batch)
         written += len(rows)
     return written
 

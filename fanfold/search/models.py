@@ -44,3 +44,23 @@ class WorkFilterTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_id}: {self.tag_id}"
+
+
+class IndexChange(models.Model):
+    """One entry of the search change log: "this work's listing data or filter tags changed".
+
+    Written in the same transaction as the change (search.indexing, search.filtertags and the counter
+    updates call ``search.fast.changes.note_changed``). Every server process's in-memory index
+    (search.fast) reads the entries after the last one it applied before answering a query, so a
+    write is visible at the next query in every process. ``work_id`` is None for "rebuild
+    everything" (after a bulk load). ``nonce`` tells a log entry from another one that reused its id
+    after a rollback.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    work_id = models.BigIntegerField(null=True, blank=True)  # no FK: deleted works are logged too
+    nonce = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.id}: work {self.work_id}"

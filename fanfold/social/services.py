@@ -33,6 +33,7 @@ from fanfold.core.permissions import (
     kudos_refusal,
 )
 from fanfold.core.ratelimit import RateLimited
+from fanfold.search.fast.changes import note_changed
 from fanfold.social.models import (
     Block,
     Bookmark,
@@ -170,6 +171,7 @@ def give_kudos(work: Work, *, user=None, ip: str | None = None) -> Kudo:
         with transaction.atomic():
             kudo = Kudo.objects.create(work=work, user=account, ip_hash=ip_hash)
             Work.objects.filter(pk=work.pk).update(kudos_count=F("kudos_count") + 1)
+            note_changed([work.pk])
     except IntegrityError:
         raise KudosRefused(ALREADY_LEFT_KUDOS) from None
     work.refresh_from_db(fields=["kudos_count"])
@@ -191,6 +193,7 @@ def _count_change(work_id: int, before: bool, after: bool) -> None:
     if before != after:
         delta = 1 if after else -1
         Work.objects.filter(pk=work_id).update(comments_count=F("comments_count") + delta)
+        note_changed([work_id])
 
 
 def _notify_comment(comment: Comment, event: str) -> None:
@@ -388,6 +391,7 @@ def _bookmark_count_change(work_id: int, was_public: bool, is_public: bool) -> N
     if was_public != is_public:
         delta = 1 if is_public else -1
         Work.objects.filter(pk=work_id).update(bookmarks_count=F("bookmarks_count") + delta)
+        note_changed([work_id])
 
 
 def create_bookmark(
@@ -524,6 +528,7 @@ def record_hit(work: Work, *, user=None, ip: str | None = None, today: dt.date |
         with transaction.atomic():
             Hit.objects.create(work=work, visitor_hash=visitor, day=day)
             Work.objects.filter(pk=work.pk).update(hits=F("hits") + 1)
+            note_changed([work.pk])
     except IntegrityError:
         return False
     return True

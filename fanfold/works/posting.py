@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from fanfold.accounts.models import Pseud
 from fanfold.core import permissions
+from fanfold.search.fast.changes import note_changed
 from fanfold.search.indexing import index_works
 from fanfold.search.models import SearchDocument
 from fanfold.social.models import CommentPermission, CommentSettings
@@ -546,7 +547,9 @@ def delete_work(user, work: Work) -> None:
     with transaction.atomic():
         SearchDocument.objects.filter(work_id=work.pk).delete()
         _leave_series(work)
+        work_id = work.pk
         work.delete()
+        note_changed([work_id])  # every process's search index drops it
 
 
 # --- co-creator invitations -----------------------------------------------------------------------------------
