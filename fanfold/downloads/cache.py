@@ -89,3 +89,37 @@ def _prune_old_versions(current: Path) -> None:
 def clear(work_id: int | None = None) -> None:
     target = root() / str(work_id) if work_id is not None else root()
     shutil.rmtree(target, ignore_errors=True)
+
+
+def cached_work_ids() -> list[int]:
+    base = root()
+    if not base.is_dir():
+        return []
+    return [int(p.name) for p in base.iterdir() if p.is_dir() and p.name.isdigit()]
+
+
+def sweep(existing_work_ids: set[int], *, older_than: float = 3600) -> int:
+    """Remove what builds killed mid-way left behind (temporary files older than ``older_than``
+    seconds) and the files of works that no longer exist. Returns the number of paths removed."""
+    base = root()
+    if not base.is_dir():
+        return 0
+    removed = 0
+    cutoff = time.time() - older_than
+    for work_dir in base.iterdir():
+        if not work_dir.is_dir():
+            continue
+        if not work_dir.name.isdigit() or int(work_dir.name) not in existing_work_ids:
+            shutil.rmtree(work_dir, ignore_errors=True)
+            removed += 1
+            continue
+        for leftover in work_dir.glob("*/.*"):
+            if leftover.name.endswith(".lock"):
+                continue  # a lock file is reused by the next build; it holds no data
+            try:
+                if leftover.stat().st_mtime < cutoff:
+                    leftover.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                pass
+    return removed

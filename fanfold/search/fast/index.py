@@ -335,17 +335,32 @@ class Index:
         if latest_id == self.applied and latest_nonce == self.nonce:
             return self
         if latest_id < self.applied or (latest_id == self.applied and latest_nonce != self.nonce):
-            return Index.build()  # the log went back (a rollback, a restored backup): start again
+            return self._reload()  # the log went back (a rollback, a restored backup): start again
         if self.applied and changes.nonce_of(self.applied) != self.nonce:
-            return Index.build()
+            return self._reload()  # where this index stopped is gone (pruned, or rolled back)
         entries = changes.since(self.applied, MAX_REPLAY + 1)
-        if len(entries) > MAX_REPLAY or any(work_id is None for _, work_id in entries):
-            return Index.build()
+        if any(work_id is None for _, work_id in entries):
+            return Index.build()  # "everything changed" (a bulk load)
+        if len(entries) > MAX_REPLAY:
+            return self._reload()
         with self.lock:
             self.apply(sorted({w for _, w in entries if w is not None}))
             self.applied = entries[-1][0]
             self.nonce = changes.nonce_of(self.applied) or 0
         return self
+
+    def _reload(self) -> Index:
+        """Start again: from the snapshot when it is further on and still in the log (a daily
+        `fanfold maintenance` keeps it recent), else from the database."""
+        path = snapshot_path(connection.alias)
+        snapshot = Index.load(path) if path.exists() else None
+        if (
+            snapshot is not None
+            and snapshot.applied > self.applied  # strictly further: this cannot loop
+            and changes.nonce_of(snapshot.applied) == snapshot.nonce
+        ):
+            return snapshot.refresh()
+        return Index.build()
 
     def _grow(self, needed: int) -> None:
         if needed <= self.size:
@@ -494,11 +509,10 @@ def snapshot_path(alias: str = "default") -> Path:
     return Path(settings.DATA_DIR) / "search-index" / f"{alias}.npz"
 
 
-def _fresh_build(alias: str) -> Index:
-    """Build from the database and leave a snapshot for the next process."""
-    index = Index.build()
+def _with_snapshot(index: Index, alias: str) -> Index:
+    """Leave a snapshot of a big index for the next process (with every order, so that no reader
+    waits for one: title and creator ask the database)."""
     if len(index.exists) >= SNAPSHOT_MIN_WORKS:
-        # Every order now, so that no reader waits for one (title and creator ask the database).
         for sort in (*NUMERIC_SORTS, *RANKED_SORTS):
             index.order(sort)
         try:
@@ -508,13 +522,44 @@ def _fresh_build(alias: str) -> Index:
     return index
 
 
+def write_snapshot(alias: str = "default") -> Index:
+    """Build the index from the database and save it (bulk loads, `fanfold generate`)."""
+    return _with_snapshot(Index.build(), alias)
+
+
+def compact_change_log(alias: str = "default", *, keep_seconds: float = 86_400) -> int:
+    """Save a snapshot at the log's current position, then drop the log entries it holds that are
+    older than ``keep_seconds``; the newest entry always stays (every process compares with it).
+
+    A process whose position was dropped reloads from that snapshot at its next query. Returns the
+    number of entries dropped.
+    """
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from fanfold.search.models import IndexChange
+
+    latest_id, _ = changes.latest()
+    entries = IndexChange.objects.filter(
+        id__lt=latest_id, created_at__lt=timezone.now() - dt.timedelta(seconds=keep_seconds)
+    )
+    if snapshot_path(alias).exists():
+        index = _with_snapshot(current(alias), alias)
+        if len(index.exists) < SNAPSHOT_MIN_WORKS:
+            return 0  # no snapshot was written: processes replay from the log's start
+        entries = entries.filter(id__lte=index.applied)
+    deleted, _ = entries.delete()
+    return deleted
+
+
 def _open(alias: str) -> Index:
     index = Index.load(snapshot_path(alias)) if snapshot_path(alias).exists() else None
     if index is None:
-        return _fresh_build(alias)
+        return _with_snapshot(Index.build(), alias)
     refreshed = index.refresh()
-    if refreshed is not index:  # the snapshot could not be brought up to date: it was rebuilt
-        return _fresh_build(alias)
+    if refreshed is not index:  # the snapshot could not be brought up to date: refresh rebuilt it
+        return _with_snapshot(refreshed, alias)
     return index
 
 

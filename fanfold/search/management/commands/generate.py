@@ -9,7 +9,7 @@ from django.db import connection
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from fanfold.search.fast.index import SNAPSHOT_MIN_WORKS, _fresh_build
+from fanfold.search.fast.index import SNAPSHOT_MIN_WORKS, write_snapshot
 from fanfold.search.synthetic import GenerateError, existing_works, generate
 
 
@@ -57,5 +57,5 @@ class Command(BaseCommand):
             # The search index snapshot: server processes start from it (and "auto" picks the fast
             # engine when it exists). Timed apart from the load.
             started = time.monotonic()
-            _fresh_build(connection.alias)
+            write_snapshot(connection.alias)
             self.stdout.write(f"Search index snapshot written in {time.monotonic() - started:.0f} s.")
