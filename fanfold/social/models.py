@@ -444,6 +444,7 @@ class Notification(models.Model):
         KUDOS = "kudos", "Kudos"
         ASSIGNMENT = "assignment", "Gift exchange assignment"
         COLLECTION = "collection", "Collection"
+        INVITATION = "invitation", "Co-creator invitation"
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=12, choices=Kind.choices)

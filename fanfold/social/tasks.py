@@ -142,6 +142,27 @@ def send_kudos_notification(kudo_id: int) -> int:
 
 
 @task()
+def send_invitation_notification(invitation_id: int) -> int:
+    """Tell an invited co-creator, in their notifications and by mail, that a work waits for their
+    answer. Returns the number of emails sent."""
+    from fanfold.works.models import CreatorInvitation
+
+    invitation = (
+        CreatorInvitation.objects.select_related("work", "user", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or not invitation.user.is_active:
+        return 0
+    if _ignores(invitation.user_id, invitation.invited_by_id):
+        return 0
+    inviter = invitation.invited_by.username if invitation.invited_by else "Someone"
+    text = f"{inviter} invited you to be credited as a co-creator of {invitation.work.title}"
+    recipients = [(invitation.user, Notification.Kind.INVITATION, text, _url("works:invitations"))]
+    return _deliver(recipients, "Accept or decline the invitation on your invitations page.")
+
+
+@task()
 def notify_subscribers(work_id: int, chapter_id: int | None = None) -> int:
     """Tell subscribers about a new work (chapter_id None) or a new chapter. Returns emails sent.
 

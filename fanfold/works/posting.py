@@ -173,7 +173,17 @@ def _invite(work: Work, inviter, invitees: list[Any]) -> None:
     credited = set(Creatorship.objects.filter(work=work).values_list("pseud__user_id", flat=True))
     for invitee in invitees:
         if invitee.pk not in credited:
-            CreatorInvitation.objects.get_or_create(work=work, user=invitee, defaults={"invited_by": inviter})
+            invitation, created = CreatorInvitation.objects.get_or_create(
+                work=work, user=invitee, defaults={"invited_by": inviter}
+            )
+            if created:
+                _notify_invitee(invitation.pk)
+
+
+def _notify_invitee(invitation_id: int) -> None:
+    from fanfold.social.tasks import send_invitation_notification
+
+    transaction.on_commit(lambda: send_invitation_notification.enqueue(invitation_id))
 
 
 def _save_comment_settings(user, work: Work, permission: str | None, moderate: bool | None) -> None:

@@ -1,6 +1,7 @@
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.urls import reverse
 
 from fanfold.social.models import Mute, Notification
 from fanfold.social.services import (
@@ -148,3 +149,29 @@ def test_kudos_from_a_muted_reader_make_no_notice(work, author, reader, immediat
     Mute.objects.create(muter=author, muted=reader)
     give_kudos(work, user=reader)
     assert kinds(author) == []
+
+
+def test_an_invited_co_creator_hears_of_the_invitation_once(author, reader, immediate_tasks):
+    from fanfold.works import posting
+    from fanfold.works.tests.posting_support import work_input
+
+    work = posting.post_work(
+        author, work_input(title="Two Hands on the Tiller", co_creators=[reader.username])
+    )
+    notice = Notification.objects.get(user=reader)
+    assert notice.kind == Notification.Kind.INVITATION
+    assert work.title in notice.text and author.username in notice.text
+    assert notice.url == reverse("works:invitations")
+    assert [m.to for m in mail.outbox] == [[reader.email]]
+    posting.update_work(author, work, {"co_creators": [reader.username], "summary": "Changed."})
+    assert Notification.objects.filter(user=reader).count() == 1  # the invitation stands; no second notice
+
+
+def test_an_invitee_who_muted_the_inviter_is_not_notified(author, reader, immediate_tasks):
+    from fanfold.works import posting
+    from fanfold.works.tests.posting_support import work_input
+
+    Mute.objects.create(muter=reader, muted=author)
+    posting.post_work(author, work_input(title="Unheard Invitation", co_creators=[reader.username]))
+    assert kinds(reader) == []
+    assert mail.outbox == []
