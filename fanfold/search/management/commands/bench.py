@@ -50,8 +50,10 @@ class Command(BaseCommand):
         bodies,
         **options,
     ):
+        from django.db import connection
+
         from fanfold.search import bench
-        from fanfold.search.fast.index import Index
+        from fanfold.search.fast.index import current
         from fanfold.search.synthetic import existing_works
 
         def log(message: str) -> None:
@@ -70,7 +72,7 @@ class Command(BaseCommand):
                 f"`fanfold generate --works {works} --seed 1` into an empty database first"
             )
         if mode == "http":
-            paths = bench.http_paths(Index.build(), seed)
+            paths = bench.http_paths(current(connection.alias), seed)  # the snapshot when there is one
             result = bench.http_bench(options["url"], options["seconds"], options["concurrency"], paths)
         else:
             if baseline_queries is None:
