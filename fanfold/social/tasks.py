@@ -87,7 +87,10 @@ def send_comment_notification(comment_id: int, event: str = "posted") -> int:
         return 0
     work = comment.work
     name = comment.author_name
-    url = _work_url(work, comment.chapter) + f"#comment-{comment.pk}"
+    if comment.status == Comment.Status.PUBLISHED:
+        url = _url("social:comment", comment.pk)  # leads to the page of threads that holds it
+    else:  # awaiting moderation: not at its address yet
+        url = _work_url(work, comment.chapter) + f"#comment-{comment.pk}"
     users = get_user_model()
     recipients: list[tuple] = []
     seen: set[int] = set()

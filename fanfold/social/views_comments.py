@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -58,19 +59,83 @@ class Thread:
     replies: list[Thread] = field(default_factory=list)
 
 
-def comment_url(comment: Comment) -> str:
-    """Where a comment is shown: its chapter's page, or the full work for whole-work comments."""
-    if comment.chapter_id and comment.chapter is not None:
-        base = reverse("works:chapter", args=[comment.work_id, comment.chapter.position])
+# Threads (a top-level comment with every reply under it) per page of the comments section.
+THREADS_PER_PAGE = 20
+
+
+def _visible_in_scope(work: Work, user, chapter: Chapter | None, full: bool):
+    comments = Comment.objects.filter(work=work).visible_to(user)
+    if chapter is not None and not full:
+        comments = comments.filter(chapter=chapter)
+    return comments
+
+
+@dataclass
+class ThreadIndex:
+    """Which thread each visible comment belongs to, from one light query of ids (no bodies)."""
+
+    roots: list[int]  # top-level comment ids, oldest first
+    root_of: dict[int, int]  # comment id -> its top-level comment's id (replies under hidden ones left out)
+    shown: int  # visible comments that are not deleted (the section's count)
+
+    @classmethod
+    def of(cls, comments) -> ThreadIndex:
+        rows = list(comments.order_by("created_at", "id").values_list("id", "parent_id", "deleted"))
+        parent = {cid: pid for cid, pid, _ in rows}
+        root_of: dict[int, int] = {}
+        for cid, _, _ in rows:  # oldest first: a parent is placed before its replies
+            pid = parent[cid]
+            if pid is None:
+                root_of[cid] = cid
+            elif pid in root_of:
+                root_of[cid] = root_of[pid]
+        roots = [cid for cid, pid, _ in rows if pid is None]
+        shown = sum(1 for cid, _, deleted in rows if not deleted and cid in root_of)
+        return cls(roots, root_of, shown)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.roots) // THREADS_PER_PAGE))
+
+    def page_of(self, comment_id: int) -> int:
+        root = self.root_of.get(comment_id)
+        if root is None:
+            return 1
+        return self.roots.index(root) // THREADS_PER_PAGE + 1
+
+    def ids_on(self, page: int) -> list[int]:
+        start = (page - 1) * THREADS_PER_PAGE
+        roots = set(self.roots[start : start + THREADS_PER_PAGE])
+        return [cid for cid, root in self.root_of.items() if root in roots]
+
+
+def _section_url(work: Work, chapter: Chapter | None, full: bool, page: int = 1) -> str:
+    """The page that shows the comments of this scope (chapter, whole work), at a page of threads."""
+    params = []
+    if chapter is not None and not full:
+        base = reverse("works:chapter", args=[work.pk, chapter.position])
     else:
-        base = reverse("works:detail", args=[comment.work_id]) + "?view_full_work=true"
-    return f"{base}#comment-{comment.pk}"
+        base = reverse("works:detail", args=[work.pk])
+        if full:
+            params.append("view_full_work=true")
+    if page > 1:
+        params.append(f"comments_page={page}")
+    return base + (f"?{'&'.join(params)}" if params else "")
+
+
+def comment_url(comment: Comment, user=None) -> str:
+    """Where a comment is shown: its chapter's page, or the full work for whole-work comments, at the
+    page of threads that holds it (for this viewer, who may not see every comment)."""
+    chapter = comment.chapter if comment.chapter_id else None
+    work = comment.work
+    # A work of one chapter shows all its comments together on its chapter page (works.views).
+    together = chapter is None or Chapter.objects.filter(work_id=work.pk).count() <= 1
+    page = ThreadIndex.of(_visible_in_scope(work, user, chapter, together)).page_of(comment.pk)
+    return f"{_section_url(work, chapter, chapter is None, page)}#comment-{comment.pk}"
 
 
 def _comments_url(work: Work, chapter: Chapter | None, full: bool) -> str:
-    if chapter is not None and not full:
-        return reverse("works:chapter", args=[work.pk, chapter.position]) + "#comments"
-    return reverse("works:detail", args=[work.pk]) + "#comments"
+    return _section_url(work, chapter, full) + "#comments"
 
 
 def build_threads(request: HttpRequest, work: Work, comments) -> list[Thread]:
@@ -101,19 +166,32 @@ def comments_context(
     form: CommentForm | None = None,
     notice: str = "",
     error: bool = False,
+    show: Comment | None = None,
 ) -> dict:
-    """The comments section: threads on the chapter shown (every comment in the full view), the form."""
+    """The comments section: threads on the chapter shown (every comment in the full view), a page of
+    THREADS_PER_PAGE threads at a time (the page that holds ``show`` when given), the form."""
     user = request.user
-    comments = Comment.objects.filter(work=work).visible_to(user).thread_order()
-    if chapter is not None and not full:
-        comments = comments.filter(chapter=chapter)
-    listed = list(comments)
+    comments = _visible_in_scope(work, user, chapter, full)
+    index = ThreadIndex.of(comments)
+    if show is not None:
+        page = index.page_of(show.pk)
+    else:
+        data = request.POST if request.method == "POST" else request.GET
+        raw = data.get("comments_page", "")
+        page = int(raw) if raw.isdigit() else 1
+    page = min(max(page, 1), index.pages)
+    # Only the page's threads are read in full and rendered: a work with thousands of comments
+    # costs one query of ids plus twenty threads.
+    listed = list(comments.filter(id__in=index.ids_on(page)).thread_order())
     moderator = can_moderate_comments(user, work)
     return {
         "work": work,
         "comments": {
             "threads": build_threads(request, work, listed),
-            "count": sum(1 for c in listed if not c.deleted),
+            "count": index.shown,
+            "page": page,
+            "pages": index.pages,
+            "pagination": _thread_pagination(work, chapter, full, page, index.pages),
             # Name each comment's chapter where comments of several chapters are listed together.
             "label_chapters": (full or chapter is None) and getattr(work, "chapters_posted", 2) > 1,
             "chapter": chapter,
@@ -125,6 +203,27 @@ def comments_context(
             "notice": notice,
             "error": error,
         },
+    }
+
+
+def _thread_pagination(work: Work, chapter: Chapter | None, full: bool, page: int, pages: int) -> dict | None:
+    """Links to the pages of threads, as works/_pagination.html draws them (long runs elided)."""
+    if pages <= 1:
+        return None
+
+    def link(number: int) -> str:
+        return _section_url(work, chapter, full, number) + "#comments"
+
+    links: list[dict[str, object]] = []
+    for number in Paginator(range(pages), 1).get_elided_page_range(page, on_each_side=2, on_ends=1):
+        if number == Paginator.ELLIPSIS:
+            links.append({"gap": True})
+        else:
+            links.append({"number": number, "url": link(int(number)), "current": number == page})
+    return {
+        "previous": link(page - 1) if page > 1 else "",
+        "next": link(page + 1) if page < pages else "",
+        "links": links,
     }
 
 
@@ -187,7 +286,7 @@ def _form_page(
         "action": action,
         "chapter": chapter,
         "full": full,
-        "back_url": _comments_url(work, chapter, full) if shown is None else comment_url(shown),
+        "back_url": _comments_url(work, chapter, full) if shown is None else comment_url(shown, request.user),
     }
     return render(request, "social/comment_form.html", context, status=status)
 
@@ -257,10 +356,10 @@ def comment_post(request: HttpRequest, work_id: int) -> HttpResponse:
         )
         return outcome.mark(page)
     if is_htmx(request):
-        return _section(request, work, notice=outcome.message)
+        return _section(request, work, notice=outcome.message, show=comment)
     if comment.status == Comment.Status.PENDING:
         return go_back(request, _comments_url(work, chapter, full), outcome.message)
-    return go_back(request, comment_url(comment), outcome.message)
+    return go_back(request, comment_url(comment, request.user), outcome.message)
 
 
 @require_http_methods(["GET", "POST"])
@@ -285,17 +384,17 @@ def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponse:
         page = _form_page(request, work, form, status=outcome.status, message=outcome.message, parent=parent)
         return outcome.mark(page)
     if is_htmx(request):
-        return _section(request, work, notice=outcome.message)
+        return _section(request, work, notice=outcome.message, show=comment)
     shown = parent if comment.status == Comment.Status.PENDING else comment
-    return go_back(request, comment_url(shown), outcome.message)
+    return go_back(request, comment_url(shown, request.user), outcome.message)
 
 
 def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
     """A comment's address: redirects to the page that shows it (htmx: the comments section)."""
     comment, work = _visible_comment(request, comment_id)
     if is_htmx(request):
-        return _section(request, work)
-    return redirect(comment_url(comment))
+        return _section(request, work, show=comment)
+    return redirect(comment_url(comment, request.user))
 
 
 @require_http_methods(["GET", "POST"])
@@ -303,7 +402,9 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment, work = _visible_comment(request, comment_id)
     refusal = edit_comment_refusal(request.user, comment)
     if refusal:
-        return refusal_page(request, refusal, back_url=comment_url(comment), back_label="Back to the comment")
+        return refusal_page(
+            request, refusal, back_url=comment_url(comment, request.user), back_label="Back to the comment"
+        )
     auto_id = f"edit-{comment.pk}-%s"
     if request.method == "GET":
         form = CommentEditForm(initial={"body": comment.body}, auto_id=auto_id)
@@ -319,8 +420,8 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
             message = refused.message
         else:
             if is_htmx(request):
-                return _section(request, work, notice="Comment updated.")
-            return go_back(request, comment_url(comment), "Comment updated.")
+                return _section(request, work, notice="Comment updated.", show=comment)
+            return go_back(request, comment_url(comment, request.user), "Comment updated.")
     if is_htmx(request):
         context = {"comment": comment, "form": form, "message": message}
         response = render(request, "social/_edit_form.html", context, status=status)
@@ -331,7 +432,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment, work = _visible_comment(request, comment_id)
-    back = comment_url(comment)
+    back = comment_url(comment, request.user)
     if not can_delete_comment(request.user, comment):
         return refusal_page(request, "You can't delete this comment.", back_url=back, back_label="Back")
     if request.method == "GET":
@@ -362,11 +463,13 @@ def comment_freeze(request: HttpRequest, comment_id: int) -> HttpResponse:
     try:
         (freeze_thread if freezing else unfreeze_thread)(request.user, comment)
     except CommentRefused as refused:
-        return refusal_page(request, refused.message, back_url=comment_url(comment), back_label="Back")
+        return refusal_page(
+            request, refused.message, back_url=comment_url(comment, request.user), back_label="Back"
+        )
     notice = "Thread frozen: no new replies." if freezing else "Thread unfrozen: replies are open again."
     if is_htmx(request):
-        return _section(request, work, notice=notice)
-    return go_back(request, comment_url(comment), notice)
+        return _section(request, work, notice=notice, show=comment)
+    return go_back(request, comment_url(comment, request.user), notice)
 
 
 def comment_queue(request: HttpRequest, work_id: int) -> HttpResponse:

@@ -33,10 +33,10 @@ def test_a_comment_notifies_the_creators(work, author, reader, immediate_tasks):
     assert message.to == ["author@example.org"]
     assert "gullwatcher left a comment on" in message.subject
     assert "What a storm!" in message.body
-    assert f"/works/{work.pk}/" in message.body
+    assert f"/comments/{work.comments.get().pk}/" in message.body
     notification = Notification.objects.get(user=author)
     assert not notification.read
-    assert notification.url == f"/works/{work.pk}/#comment-{work.comments.get().pk}"
+    assert notification.url == reverse("social:comment", args=[work.comments.get().pk])
 
 
 def test_a_reply_notifies_the_parent_author_and_not_oneself(work, author, reader, other, immediate_tasks):
