@@ -173,9 +173,9 @@ def comments_context(
     user = request.user
     comments = _visible_in_scope(work, user, chapter, full)
     index = ThreadIndex.of(comments)
-    if show is not None:
+    if show is not None and show.pk in index.root_of:
         page = index.page_of(show.pk)
-    else:
+    else:  # the page the viewer is on (a comment awaiting moderation is on no page yet)
         data = request.POST if request.method == "POST" else request.GET
         raw = data.get("comments_page", "")
         page = int(raw) if raw.isdigit() else 1

@@ -135,6 +135,7 @@ class Index:
     type_order: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     grown: dict[str, set[int]] = field(default_factory=dict)
     built_seconds: float = 0.0
+    from_database: bool = False  # built by reading every work (not loaded from a snapshot)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     # --- building ---------------------------------------------------------------------------------
@@ -142,7 +143,7 @@ class Index:
     @classmethod
     def build(cls) -> Index:
         started = time.perf_counter()
-        index = cls()
+        index = cls(from_database=True)
         index.applied, index.nonce = changes.latest()
         with connection.cursor() as cursor:
             cursor.execute("SELECT COALESCE(MAX(id), 0) FROM works_work")
@@ -558,9 +559,9 @@ def _open(alias: str) -> Index:
     if index is None:
         return _with_snapshot(Index.build(), alias)
     refreshed = index.refresh()
-    if refreshed is not index:  # the snapshot could not be brought up to date: refresh rebuilt it
+    if refreshed.from_database:  # the snapshot could not be brought up to date: refresh rebuilt it
         return _with_snapshot(refreshed, alias)
-    return index
+    return refreshed
 
 
 _lock = threading.Lock()
@@ -576,7 +577,12 @@ def current(alias: str = "default") -> Index:
             index = _open(alias)
         else:
             refreshed = index.refresh()
-            if refreshed is not index and len(refreshed.exists) >= SNAPSHOT_MIN_WORKS:
+            # A rebuild from the database leaves a snapshot; a reload from the snapshot has one.
+            if (
+                refreshed is not index
+                and refreshed.from_database
+                and len(refreshed.exists) >= SNAPSHOT_MIN_WORKS
+            ):
                 refreshed.save(snapshot_path(alias))
             index = refreshed
         _current[alias] = index

@@ -68,3 +68,19 @@ def test_replying_with_htmx_redraws_the_page_of_the_thread(client, busy_work, re
     assert "A late reply." in html
     assert shown_threads(html)[0] == THREADS_PER_PAGE  # page 2, where thread 33 is
     assert '"comments_page": "2"' in html  # and later actions in the section stay there
+
+
+def test_a_reply_awaiting_moderation_leaves_the_viewer_on_their_page(client, busy_work, author, other):
+    from fanfold.social.services import update_comment_settings
+
+    update_comment_settings(author, busy_work, moderate_comments=True)
+    client.force_login(other)
+    parent = Comment.objects.get(body="<p>Thread number 33.</p>")
+    response = client.post(
+        reverse("social:comment_reply", args=[parent.pk]),
+        {"body": "Waiting for approval.", "comments_page": "2"},
+        **HTMX,
+    )
+    html = page_text(response)
+    assert "Waiting for approval." not in html
+    assert shown_threads(html)[0] == THREADS_PER_PAGE
